@@ -1,0 +1,129 @@
+// The only module that reads process.env. Everything else receives a validated `Env`.
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalString = z.string().trim().min(1).optional();
+const boolFlag = z
+  .enum(["0", "1", "true", "false", "yes", "no", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PORT: port.default(2567),
+  RTMP_PORT: port.default(1935),
+  DATA_DIR: z.string().min(1).default("./data"),
+  PUBLIC_ADDRESS: z
+    .string()
+    .regex(/^[^\s:/]+:\d{1,5}$/, "must be host:port without a scheme")
+    .optional(),
+  TRANSPORT: z.enum(["uws", "ws"]).default("uws"),
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(mysql|mariadb):\/\//, "must start with mysql:// (unset for embedded SQLite)")
+    .optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
+  FIRESTORE_PROJECT_ID: optionalString,
+  FIRESTORE_EMULATOR_HOST: z.string().regex(/^[^\s/]+:\d{1,5}$/, "must be host:port").optional(),
+  GOOGLE_APPLICATION_CREDENTIALS: optionalString,
+  PINECONE_API_KEY: optionalString,
+  PINECONE_INDEX_HOST: z.url().optional(),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_MODEL: optionalString,
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  // Write-behind tunables: how long a store may lag behind the rooms, and how much memory it may hold.
+  WRITE_BEHIND_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
+  WRITE_BEHIND_MAX_ITEMS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
+  // Login attempts allowed per IP and per account within 15 minutes before 429.
+  LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(10),
+  BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(10),
+  // Test-only: a suite whose real service (MariaDB, Redis, FFmpeg, Chromium) is missing fails instead of skipping.
+  TEEZU_REQUIRE_SERVICES: boolFlag,
+  TEST_MYSQL_URL: z.string().default("mysql://root@127.0.0.1:3306/test"),
+  TEST_REDIS_URL: z.string().default("redis://127.0.0.1:6379"),
+});
+
+export type RawEnv = z.input<typeof schema>;
+type Parsed = z.output<typeof schema>;
+
+export interface Env extends Omit<Parsed, "DATA_DIR"> {
+  /** Absolute path. */
+  DATA_DIR: string;
+  isProduction: boolean;
+}
+
+export class EnvError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EnvError";
+  }
+}
+
+/** Validates an environment. A wrong value throws one line naming the variable. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = source[key];
+    // An empty variable means "unset" for optional settings (common in .env files and CI).
+    if (value !== undefined && value !== "") picked[key] = value;
+  }
+  const result = schema.safeParse(picked);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? "environment");
+    const got = picked[name];
+    const shown = got === undefined ? "" : ` (got ${JSON.stringify(name.includes("SECRET") || name.includes("PASSWORD") || name.includes("KEY") ? "***" : got)})`;
+    throw new EnvError(`Invalid environment variable ${name}: ${issue.message}${shown}`);
+  }
+  const env = result.data;
+  if (env.FIRESTORE_EMULATOR_HOST === undefined && env.FIRESTORE_PROJECT_ID !== undefined && env.GOOGLE_APPLICATION_CREDENTIALS === undefined) {
+    throw new EnvError("Invalid environment variable GOOGLE_APPLICATION_CREDENTIALS: required with FIRESTORE_PROJECT_ID unless FIRESTORE_EMULATOR_HOST is set");
+  }
+  if ((env.PINECONE_API_KEY === undefined) !== (env.PINECONE_INDEX_HOST === undefined)) {
+    throw new EnvError("Invalid environment variable PINECONE_INDEX_HOST: PINECONE_API_KEY and PINECONE_INDEX_HOST are set together or not at all");
+  }
+  if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+    throw new EnvError("Invalid environment variable ADMIN_PASSWORD: ADMIN_EMAIL and ADMIN_PASSWORD are set together or not at all");
+  }
+  return { ...env, DATA_DIR: resolve(env.DATA_DIR), isProduction: env.NODE_ENV === "production" };
+}
+
+/** Names and one-line meanings of every variable, for the README table and `--help`. */
+export const envDocs: Record<keyof RawEnv, string> = {
+  NODE_ENV: "development | production | test (production disables dev top-ups)",
+  LOG_LEVEL: "pino level: fatal … trace, or silent",
+  PORT: "HTTP API, WebSocket rooms and the built client (default 2567)",
+  RTMP_PORT: "RTMP ingest (default 1935)",
+  DATA_DIR: "embedded data, spill log, HLS output, generated secret (default ./data)",
+  PUBLIC_ADDRESS: "host:port other processes and clients reach this one at (scale-out)",
+  TRANSPORT: "uws (uWebSockets.js, default) or ws (Node ws fallback)",
+  JWT_SECRET: "HS256 signing secret (≥ 32 chars); unset → generated once into DATA_DIR",
+  ADMIN_EMAIL: "with ADMIN_PASSWORD: bootstrap super_admin when none exists",
+  ADMIN_PASSWORD: "with ADMIN_EMAIL (≥ 10 chars)",
+  DATABASE_URL: "mysql://user:pass@host:port/db; unset → embedded SQLite (libsql) in DATA_DIR",
+  REDIS_URL: "redis://…; unset → in-memory cache, single-process presence",
+  FIRESTORE_PROJECT_ID: "Firestore project; unset → embedded document store",
+  FIRESTORE_EMULATOR_HOST: "host:port of a Firestore emulator",
+  GOOGLE_APPLICATION_CREDENTIALS: "service-account JSON path for Firestore",
+  PINECONE_API_KEY: "with PINECONE_INDEX_HOST; unset → embedded usearch index",
+  PINECONE_INDEX_HOST: "https URL of the Pinecone index data plane",
+  OPENAI_API_KEY: "unset → offline AI",
+  OPENAI_BASE_URL: "any OpenAI-compatible server",
+  OPENAI_MODEL: "chat model name",
+  STRIPE_SECRET_KEY: "unset → dev top-ups outside production",
+  STRIPE_WEBHOOK_SECRET: "verifies Stripe-Signature on /webhooks/stripe",
+  WRITE_BEHIND_FLUSH_MS: "how often queued chat/analytics/memory writes are flushed (default 2000)",
+  WRITE_BEHIND_MAX_ITEMS: "items held in memory before spilling to the durable log (default 100000)",
+  LOGIN_MAX_ATTEMPTS: "failed logins per IP and per account per 15 min before 429 (default 10)",
+  BCRYPT_COST: "bcrypt cost factor, 10–15 (default 10)",
+  TEEZU_REQUIRE_SERVICES: "tests: 1 → suites fail when MariaDB/Redis/FFmpeg/Chromium are missing",
+  TEST_MYSQL_URL: "tests: the MariaDB to test against (default mysql://root@127.0.0.1:3306/test)",
+  TEST_REDIS_URL: "tests: the Redis to test against (default redis://127.0.0.1:6379)",
+};
