@@ -1,0 +1,5 @@
+export * from "./env.ts";
+export * from "./roles.ts";
+export * from "./social-modes.ts";
+export * from "./moods.ts";
+export * from "./tokens.ts";

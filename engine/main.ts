@@ -1,0 +1,54 @@
+// `npm start`: the whole platform in one process on embedded defaults.
+import { EnvError, loadEnv, type Env } from "../config/env.ts";
+import { createLogger } from "./logger.ts";
+import { startEngine } from "./server.ts";
+import { SEED_PASSWORD } from "./seed-data.ts";
+
+let env: Env;
+try {
+  env = loadEnv();
+} catch (err) {
+  if (err instanceof EnvError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const logger = createLogger(env);
+try {
+  const engine = await startEngine(env, logger);
+  const url = `http://localhost:${engine.port}`;
+  console.log(
+    [
+      "",
+      `  TeezU Live is running at ${url}`,
+      `  API ${url}/api/v1  (OpenAPI: ${url}/api/v1/openapi.json)`,
+      `  Log in: register an adult account at ${url}, or run \`npm run seed\` and use`,
+      `          creator@demo.teezu.local / ${SEED_PASSWORD} (one user per role: <role>@demo.teezu.local)`,
+      env.ADMIN_EMAIL ? `  Admin:  ${env.ADMIN_EMAIL} (from ADMIN_EMAIL)` : "  Admin:  set ADMIN_EMAIL and ADMIN_PASSWORD to bootstrap a super_admin",
+      `  Data:   ${env.DATA_DIR}`,
+      "",
+    ].join("\n"),
+  );
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++signals > 1) {
+      logger.warn({ signal }, "second signal: exiting without waiting");
+      process.exit(1);
+    }
+    logger.info({ signal }, "signal received");
+    engine.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+} catch (err) {
+  logger.fatal({ err }, "engine failed to start");
+  process.exit(1);
+}

@@ -1,0 +1,99 @@
+// Builds and runs the engine: one Colyseus server (uWS or ws transport) carrying the HTTP API,
+// the WebSocket rooms and the built client on one port. Shutdown order keeps every acknowledged write.
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineServer, type Server, type Transport } from "@colyseus/core";
+import { uWebSocketsTransport } from "@colyseus/uwebsockets-transport";
+import { WebSocketTransport } from "@colyseus/ws-transport";
+import express from "express";
+import type { Env } from "../config/env.ts";
+import { openStores, closeStores } from "../storage/index.ts";
+import { bootstrapAdmin } from "./auth/bootstrapAdmin.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { API_PREFIX, mountRoutes, sendError } from "./http/router.ts";
+import { HttpError } from "./http/errors.ts";
+import { allRoutes } from "./http/routes/index.ts";
+import { createServices, type Services } from "./services.ts";
+import { defineRooms } from "../rooms/index.ts";
+
+/** Largest WebSocket frame a client may send; bigger frames close the connection. */
+const MAX_WS_PAYLOAD = 64 * 1024;
+const repoRoot = resolve(fileURLToPath(new URL("..", import.meta.url)));
+
+export interface Engine {
+  services: Services;
+  server: Server;
+  port: number;
+  /** Stops joins, disposes rooms, flushes the write-behind queue, closes stores. Idempotent. */
+  stop(): Promise<void>;
+}
+
+function createTransport(env: Env): Transport {
+  return env.TRANSPORT === "ws"
+    ? new WebSocketTransport({ maxPayload: MAX_WS_PAYLOAD })
+    : new uWebSocketsTransport({ maxPayloadLength: MAX_WS_PAYLOAD, idleTimeout: 60 });
+}
+
+function mountClient(app: express.Application) {
+  const built = join(repoRoot, "client", "build");
+  const dir = existsSync(join(built, "index.html")) ? built : join(repoRoot, "client", "fallback");
+  app.use("/_app", express.static(join(dir, "_app"), { immutable: true, maxAge: "1y", fallthrough: false }));
+  app.use(express.static(dir, { index: "index.html" }));
+  app.get("/{*splat}", (req, res, next) => {
+    if (req.path.startsWith(API_PREFIX) || req.path.startsWith("/hls/") || req.path.startsWith("/matchmake")) return next();
+    res.sendFile(join(dir, "index.html"));
+  });
+}
+
+export async function startEngine(env: Env, logger: Logger = createLogger(env)): Promise<Engine> {
+  let ready = false;
+  const stores = await openStores(env, logger);
+  const services = createServices(env, logger, stores, () => ready);
+  await bootstrapAdmin(services);
+  const routes = allRoutes(services);
+
+  const server = defineServer({
+    transport: createTransport(env),
+    rooms: defineRooms(services),
+    gracefullyShutdown: false,
+    greet: false,
+    logger: logger.child({ mod: "colyseus" }),
+    ...(env.PUBLIC_ADDRESS ? { publicAddress: env.PUBLIC_ADDRESS } : {}),
+    express: (app) => {
+      app.disable("x-powered-by");
+      app.set("trust proxy", "loopback");
+      mountRoutes(app, routes, { logger, authenticate: (t) => services.auth.authenticate(t) });
+      mountClient(app);
+      app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+        logger.error({ err }, "unhandled request error");
+        if (!res.headersSent) sendError(res, new HttpError(500, "internal", "Internal error"));
+      });
+    },
+  });
+
+  await server.listen(env.PORT);
+  ready = true;
+  logger.info({ port: env.PORT, transport: env.TRANSPORT, stores: storeKinds(services) }, "engine ready");
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      ready = false;
+      logger.info("shutting down: closing rooms");
+      try {
+        await server.gracefullyShutdown(false);
+      } catch (err) {
+        logger.error({ err }, "room shutdown failed");
+      }
+      await closeStores(stores, logger);
+      logger.info("shutdown complete");
+    })());
+
+  return { services, server, port: env.PORT, stop };
+}
+
+function storeKinds(s: Services) {
+  const { sql, docs, cache, vectors } = s.stores;
+  return { sql: sql.kind, docs: docs.kind, cache: cache.kind, vectors: vectors.kind };
+}

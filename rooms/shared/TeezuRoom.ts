@@ -1,0 +1,76 @@
+// Base of every TeezU room. Colyseus disconnects a client on a schema-invalid payload, an unknown
+// type or a flood (STACK.md); CONTRACT requires an `error` reply and the client staying. So every
+// handler goes through `handle()`: rate limit → zod safeParse → handler → RoomError → `error`.
+import { Room, type Client, type RoomOptions } from "@colyseus/core";
+import type { z } from "zod";
+import type { Logger } from "../../engine/logger.ts";
+import { RoomError, replyError } from "./RoomError.ts";
+import type { RoomAuth } from "./roomAuth.ts";
+import { TokenBucket } from "./TokenBucket.ts";
+
+export interface RateLimit {
+  /** Burst size. */
+  capacity: number;
+  /** Sustained messages per second. */
+  perSecond: number;
+}
+
+const DEFAULT_RATE: RateLimit = { capacity: 20, perSecond: 10 };
+
+export abstract class TeezuRoom<T extends RoomOptions = RoomOptions> extends Room<T> {
+  protected abstract readonly log: Logger;
+  private readonly buckets = new WeakMap<Client, Map<string, TokenBucket>>();
+  protected now: () => number = () => Date.now();
+
+  /** Registers a validated, rate-limited handler for one message type. */
+  protected handle<S extends z.ZodType>(
+    type: string,
+    schema: S,
+    handler: (client: Client, message: z.output<S>, auth: RoomAuth) => unknown,
+    rate: RateLimit = DEFAULT_RATE,
+  ) {
+    this.onMessage(type, async (client: Client, raw: unknown) => {
+      const ref = refOf(raw);
+      if (!this.takeToken(client, type, rate)) {
+        return replyError(client, "rate_limited", `Too many "${type}" messages; slow down`, ref);
+      }
+      const parsed = schema.safeParse(raw ?? {});
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue && issue.path.length ? `${issue.path.join(".")}: ` : "";
+        return replyError(client, "invalid_message", `${type}: ${where}${issue?.message ?? "invalid"}`, ref);
+      }
+      try {
+        await handler(client, parsed.data, client.auth as RoomAuth);
+      } catch (err) {
+        if (err instanceof RoomError) return replyError(client, err.code, err.message, ref);
+        this.log.error({ err, type, roomId: this.roomId }, "room message handler failed");
+        replyError(client, "internal", "Something went wrong handling that message", ref);
+      }
+    });
+  }
+
+  /** Answers message types nobody registered, instead of letting Colyseus drop the client. */
+  protected answerUnknownMessages() {
+    this.onMessage("*", (client: Client, type: string | number, raw: unknown) => {
+      replyError(client, "unknown_message", `Unknown message type "${String(type)}"`, refOf(raw));
+    });
+  }
+
+  private takeToken(client: Client, type: string, rate: RateLimit): boolean {
+    let perType = this.buckets.get(client);
+    if (!perType) this.buckets.set(client, (perType = new Map()));
+    let bucket = perType.get(type);
+    if (!bucket) perType.set(type, (bucket = new TokenBucket(rate.capacity, rate.perSecond, this.now())));
+    return bucket.take(this.now());
+  }
+}
+
+/** A client may tag a message with `ref` to match the error reply to it. */
+function refOf(raw: unknown): string | undefined {
+  if (typeof raw === "object" && raw !== null && "ref" in raw) {
+    const ref = (raw as { ref: unknown }).ref;
+    if (typeof ref === "string" && ref.length <= 64) return ref;
+  }
+  return undefined;
+}

@@ -1,0 +1,39 @@
+// Keyset cursors over (created_at, id): stable under concurrent inserts, unlike offsets.
+// Opaque to callers: base64url of [epoch ms, id].
+import { InvalidCursorError } from "./errors.ts";
+
+export interface CursorKey {
+  createdAt: Date;
+  id: string;
+}
+
+export function encodeCursor(key: CursorKey): string {
+  return Buffer.from(JSON.stringify([key.createdAt.getTime(), key.id])).toString("base64url");
+}
+
+/** Returns null for anything that is not a cursor this module produced. */
+export function decodeCursor(cursor: string): CursorKey | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (Array.isArray(value) && value.length === 2 && Number.isFinite(value[0]) && typeof value[1] === "string") {
+      return { createdAt: new Date(value[0] as number), id: value[1] };
+    }
+  } catch {
+    // fall through: malformed input is reported as null, not thrown
+  }
+  return null;
+}
+
+export function parseCursor(cursor: string): CursorKey {
+  const key = decodeCursor(cursor);
+  if (!key) throw new InvalidCursorError();
+  return key;
+}
+
+/** Filter selecting rows strictly after (ascending) or before (descending) the key. */
+export function afterKey(key: CursorKey, direction: "asc" | "desc") {
+  const op = direction === "asc" ? "$gt" : "$lt";
+  return {
+    $or: [{ createdAt: { [op]: key.createdAt } }, { createdAt: key.createdAt, id: { [op]: key.id } }],
+  };
+}

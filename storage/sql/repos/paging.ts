@@ -1,0 +1,18 @@
+export interface Page<T> {
+  items: T[];
+  /** Pass back as the cursor to get the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export const MAX_PAGE = 200;
+
+/** Bounds a caller-supplied page size so one request cannot read a whole table. */
+export function clampLimit(limit: number): number {
+  if (!Number.isFinite(limit)) return 50;
+  return Math.min(MAX_PAGE, Math.max(1, Math.floor(limit)));
+}
+
+/** LIKE pattern matching `text` anywhere, for use with `escape '!'` (same meaning on SQLite and MySQL). */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+}
