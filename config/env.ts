@@ -28,6 +28,8 @@ const schema = z.object({
     .regex(/^(mysql|mariadb):\/\//, "must start with mysql:// (unset for embedded SQLite)")
     .optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
+  // Namespaces every cache key, so several deployments (or test runs) can share one Redis.
+  CACHE_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, "letters, digits, _ : . - only").default("teezu:"),
   FIRESTORE_PROJECT_ID: optionalString,
   FIRESTORE_EMULATOR_HOST: z.string().regex(/^[^\s/]+:\d{1,5}$/, "must be host:port").optional(),
   GOOGLE_APPLICATION_CREDENTIALS: optionalString,
@@ -109,6 +111,7 @@ export const envDocs: Record<keyof RawEnv, string> = {
   ADMIN_PASSWORD: "with ADMIN_EMAIL (≥ 10 chars)",
   DATABASE_URL: "mysql://user:pass@host:port/db; unset → embedded SQLite (libsql) in DATA_DIR",
   REDIS_URL: "redis://…; unset → in-memory cache, single-process presence",
+  CACHE_PREFIX: "prefix of every cache key in Redis (default teezu:)",
   FIRESTORE_PROJECT_ID: "Firestore project; unset → embedded document store",
   FIRESTORE_EMULATOR_HOST: "host:port of a Firestore emulator",
   GOOGLE_APPLICATION_CREDENTIALS: "service-account JSON path for Firestore",

@@ -15,10 +15,7 @@ export interface CreateCacheOptions {
 
 export function createCache(options: CreateCacheOptions = {}): Cache {
   if (options.redisUrl) {
-    return new RedisCache({
-      url: options.redisUrl,
-      ...(options.keyPrefix !== undefined && { keyPrefix: options.keyPrefix }),
-    });
+    return new RedisCache({ url: options.redisUrl, keyPrefix: options.keyPrefix });
   }
   return new MemoryCache();
 }

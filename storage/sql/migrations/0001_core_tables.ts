@@ -7,7 +7,7 @@ const mysqlTable = "default character set utf8mb4 collate utf8mb4_unicode_ci eng
 export const coreTables: SqlMigration = {
   name: "0001_core_tables",
   libsql: [
-    "create table if not exists `users` (`id` text not null primary key, `email` text not null, `password_hash` text not null, `role` text not null, `wallet_balance` bigint not null default 0, `is_verified` integer not null default false, `birth_date` date not null, `display_name` text not null, `social_mode` text null, `wallet_locked` integer not null default false, `created_at` datetime not null, `updated_at` datetime not null)",
+    "create table if not exists `users` (`id` text not null primary key, `email` text not null, `password_hash` text not null, `role` text not null, `wallet_balance` bigint not null default '0', `is_verified` integer not null default false, `birth_date` date not null, `display_name` text not null, `social_mode` text null, `wallet_locked` integer not null default false, `created_at` datetime not null, `updated_at` datetime not null)",
     "create unique index if not exists `users_email_unique` on `users` (`email`)",
     "create index if not exists `users_created_at_id_index` on `users` (`created_at`, `id`)",
     "create index if not exists `users_role_index` on `users` (`role`)",

@@ -1,0 +1,112 @@
+// The SQL port: core relational data (users, tokens, media, transactions, audit) through
+// MikroORM, on an embedded libSQL file by default or MySQL/MariaDB when a URL is given.
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { MikroORM, type Options } from "@mikro-orm/core";
+import { Migrator } from "@mikro-orm/migrations";
+import type { AbstractSqlDriver, SqlEntityManager } from "@mikro-orm/sql";
+import type { StorePort } from "../ports.ts";
+import type { SqlDialect } from "./dialect.ts";
+import { ENTITIES } from "./entities.ts";
+import { MIGRATIONS, migrationsFor } from "./migrations/index.ts";
+import type { SqlMigration } from "./migrations/types.ts";
+import { AuditRepo } from "./repos/audit.ts";
+import { MediaRepo } from "./repos/media.ts";
+import { RefreshTokensRepo } from "./repos/refreshTokens.ts";
+import { UsersRepo } from "./repos/users.ts";
+
+export interface SqlStoreOptions {
+  /** mysql://… or mariadb://…; unset → libSQL file `${dataDir}/teezu.db`. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Logs every query. */
+  debug?: boolean;
+  /** Test seam: the migration list to apply (defaults to all of ./migrations). */
+  migrations?: readonly SqlMigration[];
+}
+
+export type SqlOrm = MikroORM<AbstractSqlDriver, SqlEntityManager<AbstractSqlDriver>>;
+
+export class SqlStore implements StorePort {
+  readonly users: UsersRepo;
+  readonly refreshTokens: RefreshTokensRepo;
+  readonly media: MediaRepo;
+  readonly audit: AuditRepo;
+
+  constructor(
+    readonly kind: SqlDialect,
+    readonly orm: SqlOrm,
+  ) {
+    // Each repository call runs on its own fork, so no identity map outlives a call.
+    const em = () => this.em();
+    this.users = new UsersRepo(em, kind);
+    this.refreshTokens = new RefreshTokensRepo(em);
+    this.media = new MediaRepo(em);
+    this.audit = new AuditRepo(em);
+  }
+
+  /** A fresh EntityManager fork (empty identity map). */
+  em(): SqlEntityManager {
+    return this.orm.em.fork();
+  }
+
+  /** Runs fn in one database transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (em: SqlEntityManager) => Promise<T>): Promise<T> {
+    return this.em().transactional(fn);
+  }
+
+  async ping(): Promise<void> {
+    await this.orm.em.getConnection().execute("select 1");
+  }
+
+  async close(): Promise<void> {
+    await this.orm.close(true);
+  }
+}
+
+/** Connects, creates the database (MySQL) or file (libSQL) if needed, and applies pending migrations. */
+export async function createSqlStore(options: SqlStoreOptions): Promise<SqlStore> {
+  const { kind, config } = await connectionConfig(options);
+  const orm = await MikroORM.init<AbstractSqlDriver, SqlEntityManager<AbstractSqlDriver>>({
+    ...config,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    debug: options.debug ?? false,
+    migrations: {
+      migrationsList: migrationsFor(kind, options.migrations ?? MIGRATIONS),
+      // No snapshot files: migrations live in code and the data dir may be read-only to the ORM.
+      snapshot: false,
+      silent: !options.debug,
+    },
+  });
+  try {
+    await orm.migrator.up();
+    // WAL lets readers proceed during a write; the mode is stored in the file, so once suffices.
+    if (kind === "libsql") await orm.em.getConnection().execute("pragma journal_mode = wal");
+  } catch (err) {
+    await orm.close(true);
+    throw err;
+  }
+  return new SqlStore(kind, orm);
+}
+
+async function connectionConfig(
+  options: SqlStoreOptions,
+): Promise<{ kind: SqlDialect; config: Partial<Options<AbstractSqlDriver>> }> {
+  if (!options.databaseUrl) {
+    await mkdir(options.dataDir, { recursive: true });
+    const { LibSqlDriver } = await import("@mikro-orm/libsql");
+    return { kind: "libsql", config: { driver: LibSqlDriver, dbName: join(options.dataDir, "teezu.db") } };
+  }
+  const url = new URL(options.databaseUrl);
+  if (url.protocol !== "mysql:" && url.protocol !== "mariadb:") {
+    throw new Error(`unsupported database URL scheme: ${url.protocol} (use mysql:// or mariadb://)`);
+  }
+  const dbName = decodeURIComponent(url.pathname.replace(/^\//, ""));
+  if (!/^\w+$/.test(dbName)) throw new Error("database URL must name a database (letters, digits, _)");
+  // Both schemes speak the same protocol; mysql2 knows only the first.
+  const clientUrl = options.databaseUrl.replace(/^mariadb:/, "mysql:");
+  const { MySqlDriver } = await import("@mikro-orm/mysql");
+  // MikroORM's ensureDatabase (on by default) creates the named database when it is missing.
+  return { kind: "mysql", config: { driver: MySqlDriver, clientUrl, dbName } };
+}

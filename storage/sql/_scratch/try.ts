@@ -1,0 +1,20 @@
+import { createSqlStore } from "../index.ts";
+const url = process.argv[2];
+const store = await createSqlStore({ databaseUrl: url, dataDir: "/tmp/teezu-scratch", debug: !!process.env.DBG });
+console.log("kind", store.kind);
+const u = await store.users.create({ email: `A${Date.now()}@X.com`, passwordHash: "h", role: "member", displayName: "Al_ice", birthDate: "1990-02-03" });
+console.log(u);
+console.log(await store.users.byEmail(u.email.toUpperCase()));
+try { await store.users.create({ email: u.email.toUpperCase(), passwordHash: "h", role: "member", displayName: "x", birthDate: "1990-02-03" }); } catch (e) { console.log("dup:", (e as Error).name, (e as Error).message); }
+console.log(await store.users.update(u.id, { role: "creator", isVerified: true }));
+console.log(await store.users.list({ limit: 2, q: "al_" }));
+console.log(await store.users.list({ limit: 2, q: "%" }));
+console.log(await store.users.countByRole());
+console.log(await store.users.signupsPerDay("2020-01-01T00:00:00Z"));
+const fam = await store.refreshTokens.createFamily(u.id);
+await store.refreshTokens.issue({ id: "jti-" + Date.now(), familyId: fam, userId: u.id, expiresAt: new Date(Date.now() + 60000) });
+await store.audit.record({ actorId: u.id, action: "x", targetType: "user", details: { a: 1 } });
+console.log(await store.audit.list({ limit: 5 }));
+console.log("diff:", JSON.stringify(await store.orm.schema.getUpdateSchemaSQL({ wrap: false })));
+console.log(await store.orm.migrator.getExecuted());
+await store.close();
