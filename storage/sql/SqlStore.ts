@@ -1,11 +1,10 @@
 // The SQL port: core relational data (users, tokens, media, transactions, audit) through
 // MikroORM, on an embedded libSQL file by default or MySQL/MariaDB when a URL is given.
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
-import { MikroORM, type Options } from "@mikro-orm/core";
+import { MikroORM } from "@mikro-orm/core";
 import { Migrator } from "@mikro-orm/migrations";
 import type { AbstractSqlDriver, SqlEntityManager } from "@mikro-orm/sql";
 import type { StorePort } from "../ports.ts";
+import { connectionConfig, type ConnectionTarget } from "./config.ts";
 import type { SqlDialect } from "./dialect.ts";
 import { ENTITIES } from "./entities.ts";
 import { MIGRATIONS, migrationsFor } from "./migrations/index.ts";
@@ -15,10 +14,7 @@ import { MediaRepo } from "./repos/media.ts";
 import { RefreshTokensRepo } from "./repos/refreshTokens.ts";
 import { UsersRepo } from "./repos/users.ts";
 
-export interface SqlStoreOptions {
-  /** mysql://… or mariadb://…; unset → libSQL file `${dataDir}/teezu.db`. */
-  databaseUrl?: string;
-  dataDir: string;
+export interface SqlStoreOptions extends ConnectionTarget {
   /** Logs every query. */
   debug?: boolean;
   /** Test seam: the migration list to apply (defaults to all of ./migrations). */
@@ -32,6 +28,7 @@ export class SqlStore implements StorePort {
   readonly refreshTokens: RefreshTokensRepo;
   readonly media: MediaRepo;
   readonly audit: AuditRepo;
+  #closed = false;
 
   constructor(
     readonly kind: SqlDialect,
@@ -47,6 +44,8 @@ export class SqlStore implements StorePort {
 
   /** A fresh EntityManager fork (empty identity map). */
   em(): SqlEntityManager {
+    // MikroORM would silently reconnect after close(); a closed store must fail loudly instead.
+    if (this.#closed) throw new Error("SqlStore is closed");
     return this.orm.em.fork();
   }
 
@@ -56,10 +55,12 @@ export class SqlStore implements StorePort {
   }
 
   async ping(): Promise<void> {
-    await this.orm.em.getConnection().execute("select 1");
+    await this.em().getConnection().execute("select 1");
   }
 
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     await this.orm.close(true);
   }
 }
@@ -88,25 +89,4 @@ export async function createSqlStore(options: SqlStoreOptions): Promise<SqlStore
     throw err;
   }
   return new SqlStore(kind, orm);
-}
-
-async function connectionConfig(
-  options: SqlStoreOptions,
-): Promise<{ kind: SqlDialect; config: Partial<Options<AbstractSqlDriver>> }> {
-  if (!options.databaseUrl) {
-    await mkdir(options.dataDir, { recursive: true });
-    const { LibSqlDriver } = await import("@mikro-orm/libsql");
-    return { kind: "libsql", config: { driver: LibSqlDriver, dbName: join(options.dataDir, "teezu.db") } };
-  }
-  const url = new URL(options.databaseUrl);
-  if (url.protocol !== "mysql:" && url.protocol !== "mariadb:") {
-    throw new Error(`unsupported database URL scheme: ${url.protocol} (use mysql:// or mariadb://)`);
-  }
-  const dbName = decodeURIComponent(url.pathname.replace(/^\//, ""));
-  if (!/^\w+$/.test(dbName)) throw new Error("database URL must name a database (letters, digits, _)");
-  // Both schemes speak the same protocol; mysql2 knows only the first.
-  const clientUrl = options.databaseUrl.replace(/^mariadb:/, "mysql:");
-  const { MySqlDriver } = await import("@mikro-orm/mysql");
-  // MikroORM's ensureDatabase (on by default) creates the named database when it is missing.
-  return { kind: "mysql", config: { driver: MySqlDriver, clientUrl, dbName } };
 }

@@ -11,23 +11,18 @@ export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify([key.createdAt.getTime(), key.id])).toString("base64url");
 }
 
-/** Returns null for anything that is not a cursor this module produced. */
-export function decodeCursor(cursor: string): CursorKey | null {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(value) && value.length === 2 && Number.isFinite(value[0]) && typeof value[1] === "string") {
-      return { createdAt: new Date(value[0] as number), id: value[1] };
-    }
-  } catch {
-    // fall through: malformed input is reported as null, not thrown
-  }
-  return null;
-}
-
+/** Throws InvalidCursorError for anything encodeCursor did not produce. */
 export function parseCursor(cursor: string): CursorKey {
-  const key = decodeCursor(cursor);
-  if (!key) throw new InvalidCursorError();
-  return key;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  if (Array.isArray(value) && value.length === 2 && Number.isFinite(value[0]) && typeof value[1] === "string") {
+    return { createdAt: new Date(value[0] as number), id: value[1] };
+  }
+  throw new InvalidCursorError();
 }
 
 /** Filter selecting rows strictly after (ascending) or before (descending) the key. */

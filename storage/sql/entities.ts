@@ -2,9 +2,7 @@
 // UnderscoreNamingStrategy. The tables themselves are created by ./migrations, not from this
 // metadata, so a change here needs a matching migration (the contract test checks they agree).
 import { defineEntity, p, type InferEntity } from "@mikro-orm/core";
-
-export const ROLES = ["viewer", "member", "member_plus", "provider", "creator", "mod", "admin", "super_admin"] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from "../../config/roles.ts";
 
 export const MEDIA_VISIBILITIES = ["public", "members", "private"] as const;
 export type MediaVisibility = (typeof MEDIA_VISIBILITIES)[number];

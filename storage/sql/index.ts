@@ -2,7 +2,7 @@ export { createSqlStore, SqlStore, type SqlOrm, type SqlStoreOptions } from "./S
 export { DuplicateError, InvalidCursorError } from "./errors.ts";
 export type { SqlDialect } from "./dialect.ts";
 export * from "./entities.ts";
-export type { UserRow, NewUser, UserPatch, UserListQuery } from "./repos/users.ts";
+export { normalizeEmail, type UserRow, type NewUser, type UserPatch, type UserListQuery } from "./repos/users.ts";
 export type { ConsumeResult, IssueToken } from "./repos/refreshTokens.ts";
 export type { MediaRow, NewMedia } from "./repos/media.ts";
 export type { AuditRow, NewAuditEntry, AuditListQuery } from "./repos/audit.ts";

@@ -23,7 +23,6 @@ export function assertRecordId(id: unknown): asserts id is string {
   if (typeof id !== "string" || id.length === 0) throw new Error("Vector record id must be a non-empty string");
   if (id.length > MAX_ID_LENGTH) throw new Error(`Vector record id is longer than ${MAX_ID_LENGTH} characters`);
   // Pinecone refuses non-ASCII ids; failing here keeps the embedded default as strict as production.
-  // eslint-disable-next-line no-control-regex
   if (!/^[\x00-\x7f]*$/.test(id)) throw new Error(`Vector record id must be ASCII, got ${JSON.stringify(id)}`);
 }
 

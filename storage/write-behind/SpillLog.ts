@@ -112,8 +112,11 @@ export class SpillLog {
     return segments;
   }
 
-  /** Writes records into a new segment and makes both the file and its directory entry durable. */
-  async create(sink: string, records: readonly SpillRecord[]): Promise<SpillSegment> {
+  /**
+   * Writes records into a new, fsynced segment. The directory entry is made durable too unless
+   * `syncDir: false` (the caller then creates several at once and calls `syncDir()` after).
+   */
+  async create(sink: string, records: readonly SpillRecord[], options: { syncDir?: boolean } = {}): Promise<SpillSegment> {
     if (records.length === 0) throw new Error("SpillLog.create: no records");
     const seq = this.nextSeq++;
     const path = join(this.dir, segmentName(seq, sink));
@@ -126,7 +129,7 @@ export class SpillLog {
       } finally {
         await fh.close();
       }
-      await this.syncDir();
+      if (options.syncDir !== false) await this.syncDir();
     } catch (err) {
       await unlink(path).catch(() => {});
       throw err;
@@ -233,7 +236,8 @@ export class SpillLog {
     throw new Error(`write-behind spill dir ${this.dir}: could not take the lock`);
   }
 
-  private async syncDir(): Promise<void> {
+  /** Makes new directory entries (created segments) survive a power loss. */
+  async syncDir(): Promise<void> {
     const fh = await open(this.dir, "r");
     try {
       await fh.sync();

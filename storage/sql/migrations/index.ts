@@ -5,8 +5,9 @@
 // To add a migration (e.g. the wallet ledger):
 //   1. change or add entities in ../entities.ts;
 //   2. create `NNNN_what_it_does.ts` here exporting a SqlMigration with the SQL for both
-//      dialects — `node --import tsx storage/sql/migrations/print-diff.ts` prints the SQL that
-//      brings a freshly migrated database of each dialect in line with the entities;
+//      dialects — `node --import tsx storage/sql/migrations/print-diff.ts [mysql://…]` prints
+//      the SQL that brings a freshly migrated database (libSQL, or MySQL with a URL) in line
+//      with the entities;
 //   3. append it to MIGRATIONS below (never reorder, rename or edit released ones).
 // The contract test fails while entities and migrations disagree.
 import type { MigrationObject } from "@mikro-orm/core";

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { FilterQuery } from "@mikro-orm/core";
 import type { SqlEntityManager } from "@mikro-orm/sql";
-import { afterKey, decodeCursor, encodeCursor } from "../cursor.ts";
+import { afterKey } from "../cursor.ts";
 import { AuditLog, type AuditLogEntity } from "../entities.ts";
 import { InvalidCursorError } from "../errors.ts";
-import { clampLimit, type Page } from "./paging.ts";
+import { clampLimit } from "./paging.ts";
 
 export interface AuditRow {
   id: string;
@@ -29,7 +29,10 @@ export interface NewAuditEntry {
 
 export interface AuditListQuery {
   limit: number;
-  /** nextCursor of the previous page, or an ISO instant (entries strictly older than it). */
+  /**
+   * Entries strictly older than this: the id of the last entry of the previous page (gap-free
+   * paging, ties on created_at included), or an ISO instant.
+   */
   before?: string;
   actorId?: string;
   action?: string;
@@ -46,14 +49,6 @@ function toRow(e: AuditLogEntity): AuditRow {
     ip: e.ip ?? null,
     createdAt: e.createdAt,
   };
-}
-
-function beforeFilter(before: string): FilterQuery<AuditLogEntity> {
-  const key = decodeCursor(before);
-  if (key) return afterKey(key, "desc");
-  const at = new Date(before);
-  if (Number.isNaN(at.getTime())) throw new InvalidCursorError();
-  return { createdAt: { $lt: at } };
 }
 
 export class AuditRepo {
@@ -74,19 +69,25 @@ export class AuditRepo {
     return row;
   }
 
-  /** Newest first. */
-  async list(query: AuditListQuery): Promise<Page<AuditRow>> {
-    const limit = clampLimit(query.limit);
+  /** Newest first, at most 500. Throws InvalidCursorError when `before` is neither a known id nor an instant. */
+  async list(query: AuditListQuery): Promise<AuditRow[]> {
+    const em = this.em();
     const where: FilterQuery<AuditLogEntity>[] = [];
-    if (query.before) where.push(beforeFilter(query.before));
+    if (query.before) where.push(await this.olderThan(em, query.before));
     if (query.actorId) where.push({ actorId: query.actorId });
     if (query.action) where.push({ action: query.action });
-    const found = await this.em().find(AuditLog, where.length > 0 ? { $and: where } : {}, {
+    const found = await em.find(AuditLog, where.length > 0 ? { $and: where } : {}, {
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      limit: limit + 1,
+      limit: clampLimit(query.limit, 500),
     });
-    const items = found.slice(0, limit).map(toRow);
-    const last = items[items.length - 1];
-    return { items, nextCursor: found.length > limit && last ? encodeCursor(last) : null };
+    return found.map(toRow);
+  }
+
+  private async olderThan(em: SqlEntityManager, before: string): Promise<FilterQuery<AuditLogEntity>> {
+    const entry = await em.findOne(AuditLog, { id: before }, { fields: ["id", "createdAt"] });
+    if (entry) return afterKey({ createdAt: entry.createdAt, id: entry.id }, "desc");
+    const at = new Date(before);
+    if (Number.isNaN(at.getTime())) throw new InvalidCursorError();
+    return { createdAt: { $lt: at } };
   }
 }

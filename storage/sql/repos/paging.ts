@@ -4,12 +4,10 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export const MAX_PAGE = 200;
-
 /** Bounds a caller-supplied page size so one request cannot read a whole table. */
-export function clampLimit(limit: number): number {
-  if (!Number.isFinite(limit)) return 50;
-  return Math.min(MAX_PAGE, Math.max(1, Math.floor(limit)));
+export function clampLimit(limit: number, max = 200): number {
+  if (!Number.isFinite(limit)) return Math.min(50, max);
+  return Math.min(max, Math.max(1, Math.floor(limit)));
 }
 
 /** LIKE pattern matching `text` anywhere, for use with `escape '!'` (same meaning on SQLite and MySQL). */

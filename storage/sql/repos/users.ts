@@ -3,7 +3,8 @@ import { raw, type FilterQuery } from "@mikro-orm/core";
 import type { SqlEntityManager } from "@mikro-orm/sql";
 import { afterKey, encodeCursor, parseCursor } from "../cursor.ts";
 import { utcDaySql, type SqlDialect } from "../dialect.ts";
-import { ROLES, User, type Role, type UserEntity } from "../entities.ts";
+import { ROLES, isRole, type Role } from "../../../config/roles.ts";
+import { User, type UserEntity } from "../entities.ts";
 import { rethrowDuplicate } from "../errors.ts";
 import { clampLimit, containsPattern, type Page } from "./paging.ts";
 
@@ -33,9 +34,8 @@ export interface NewUser {
   socialMode?: string | null;
 }
 
-export type UserPatch = Partial<
-  Pick<UserRow, "displayName" | "socialMode" | "role" | "isVerified" | "passwordHash" | "walletLocked">
->;
+const PATCHABLE = ["displayName", "socialMode", "role", "isVerified", "passwordHash", "walletLocked"] as const;
+export type UserPatch = Partial<Pick<UserRow, (typeof PATCHABLE)[number]>>;
 
 export interface UserListQuery {
   limit: number;
@@ -54,7 +54,7 @@ export function normalizeEmail(email: string): string {
 const BIRTH_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function assertRole(role: string): asserts role is Role {
-  if (!(ROLES as readonly string[]).includes(role)) throw new RangeError(`unknown role: ${role}`);
+  if (!isRole(role)) throw new RangeError(`unknown role: ${role}`);
 }
 
 function toRow(e: UserEntity): UserRow {
@@ -117,7 +117,8 @@ export class UsersRepo {
   /** Returns the updated row, or null when no user has this id. */
   async update(id: string, patch: UserPatch): Promise<UserRow | null> {
     if (patch.role !== undefined) assertRole(patch.role);
-    const data = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    // Whitelisted at runtime too: email is fixed here and the balance moves only through the wallet ledger.
+    const data = Object.fromEntries(PATCHABLE.filter((k) => patch[k] !== undefined).map((k) => [k, patch[k]]));
     if (Object.keys(data).length > 0) {
       const changed = await this.em().nativeUpdate(User, { id }, { ...data, updatedAt: new Date() });
       if (changed === 0) return null;

@@ -1,0 +1,18 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll } from "vitest";
+import { sqlStoreContract } from "./SqlStore.contract.ts";
+import { createSqlStore } from "./SqlStore.ts";
+
+const root = await mkdtemp(join(tmpdir(), "teezu-sql-"));
+// A nested, not yet existing data dir: the store must create it.
+const dataDir = join(root, "nested", "data");
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+sqlStoreContract("libsql", {
+  open: (migrations) => createSqlStore({ dataDir, migrations }),
+});

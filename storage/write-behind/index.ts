@@ -1,0 +1,3 @@
+export { WriteBehindQueue, type WriteBehindQueueOptions } from "./WriteBehindQueue.ts";
+export { SpillLog, encodeSpillLine, decodeSpillLine } from "./SpillLog.ts";
+export type { SinkApply, SpillRecord, SpillSegment, WriteBehindLogger } from "./types.ts";
