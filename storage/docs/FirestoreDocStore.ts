@@ -86,9 +86,12 @@ export class FirestoreDocStore implements DocStore {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`Firestore did not answer within ${this.pingTimeoutMs} ms`)), this.pingTimeoutMs);
     });
+    // A read of a document that need not exist: the cheapest request that proves auth and reachability.
+    const read = this.firestore.doc("_health/ping").get();
+    // After a timeout the SDK keeps retrying; its eventual rejection must not go unhandled.
+    read.catch(() => {});
     try {
-      // A read of a document that need not exist: the cheapest request that proves auth and reachability.
-      await Promise.race([this.firestore.doc("_health/ping").get(), timeout]);
+      await Promise.race([read, timeout]);
     } finally {
       clearTimeout(timer);
     }

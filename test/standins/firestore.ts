@@ -1,13 +1,15 @@
 // A local stand-in for Cloud Firestore: @firestore-emulator/server (pure Node; the official
 // emulator needs Java and a download, which fail here), driven by the real firebase-admin SDK.
 //
-// Its query engine is replaced. 0.3.15 throws on dotted field paths ("author.id"), ignores
-// `== null` / `!= null` (the SDK sends those as unary filters), ignores cursors (startAfter...),
-// keeps documents that lack the orderBy field, and lets `!=` match nulls. The replacement below
-// follows Firestore's documented query semantics, so adapters are tested against what production
-// does instead of being bent around the stand-in's gaps. Still not Firestore: commits are not
-// atomic when a write fails a precondition, transactions do not isolate, no collection-group
-// queries, no index requirements, no security rules.
+// Two of its behaviours are corrected, because they differ from Firestore in ways an adapter
+// would otherwise be bent around (with a cost in production) or not be tested on:
+// - a `set` without merge keeps the fields it does not mention; Firestore replaces the document;
+// - the query engine throws on dotted field paths ("author.id"), ignores `== null` / `!= null`
+//   (the SDK sends those as unary filters), ignores cursors (startAfter...), keeps documents that
+//   lack the orderBy field, and lets `!=` match nulls. It is replaced by one that follows
+//   Firestore's documented query semantics.
+// Still not Firestore: commits are not atomic when a write fails a precondition, transactions
+// do not isolate, no collection-group queries, no index requirements, no security rules.
 import { createServer } from "node:net";
 import { FirestoreServer } from "@firestore-emulator/server";
 
@@ -27,7 +29,7 @@ export async function startFirestoreStandIn(): Promise<FirestoreStandIn> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const server = new FirestoreServer();
-    replaceQueryEngine(server.state as unknown as EmulatorState);
+    correctEmulator(server.state as unknown as EmulatorState);
     try {
       await server.start(port);
     } catch (err) {
@@ -126,11 +128,21 @@ interface EmulatorDoc {
   metadata: { hasExist: boolean };
   getPath(): string;
   toV1Document(): { fields: Map<string, PValue> };
+  delete(): void;
+}
+
+interface PWrite {
+  has_update: boolean;
+  update: { name: string };
+  has_update_mask: boolean;
+  has_current_document: boolean;
 }
 
 interface EmulatorState {
   getCollection(path: string): { getAllDocuments(): EmulatorDoc[] };
+  getDocument(path: string): EmulatorDoc;
   v1Query(parent: string, query: PQuery): EmulatorDoc[];
+  writeV1Document(date: Date, write: PWrite): unknown;
 }
 
 // Operator numbers of google.firestore.v1.StructuredQuery.
@@ -167,7 +179,7 @@ function toVal(p: PValue): Val {
   if (p.has_geo_point_value) return { rank: 7, v: [p.geo_point_value.latitude, p.geo_point_value.longitude] };
   if (p.has_array_value) return { rank: 8, v: p.array_value.values.map(toVal) };
   if (p.has_map_value) return { rank: 9, v: new Map([...p.map_value.fields].map(([k, v]) => [k, toVal(v)])) };
-  // An unset Value is what an empty map field's nested values decode to; treat it as null.
+  // A Value with no kind set; Firestore never stores one, so it can only mean null.
   return { rank: 0 };
 }
 
@@ -427,7 +439,16 @@ function runQuery(state: EmulatorState, parent: string, query: PQuery): Emulator
   return rows.map((row) => row.doc);
 }
 
-function replaceQueryEngine(state: EmulatorState): void {
-  // An own property shadows the prototype method that RunQuery and RunAggregationQuery call.
+function correctEmulator(state: EmulatorState): void {
+  // Own properties shadow the prototype methods that the gRPC handlers call.
   state.v1Query = (parent, query) => runQuery(state, parent, query);
+  const write = state.writeV1Document.bind(state);
+  state.writeV1Document = (date, w) => {
+    // No mask and no precondition is a plain set: clear the document so the write replaces it.
+    if (w.has_update && !w.has_update_mask && !w.has_current_document) {
+      const doc = state.getDocument(w.update.name);
+      if (doc.metadata.hasExist) doc.delete();
+    }
+    return write(date, w);
+  };
 }
