@@ -43,8 +43,9 @@ const schema = z.object({
   // Write-behind tunables: how long a store may lag behind the rooms, and how much memory it may hold.
   WRITE_BEHIND_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
   WRITE_BEHIND_MAX_ITEMS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
-  // Login attempts allowed per IP and per account within 15 minutes before 429.
+  // Failed logins allowed per account, and per IP (many people can share one NAT), within 15 minutes before 429.
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(10),
+  LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(100),
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(10),
   // Test-only: a suite whose real service (MariaDB, Redis, FFmpeg, Chromium) is missing fails instead of skipping.
   TEEZU_REQUIRE_SERVICES: boolFlag,
@@ -124,7 +125,8 @@ export const envDocs: Record<keyof RawEnv, string> = {
   STRIPE_WEBHOOK_SECRET: "verifies Stripe-Signature on /webhooks/stripe",
   WRITE_BEHIND_FLUSH_MS: "how often queued chat/analytics/memory writes are flushed (default 2000)",
   WRITE_BEHIND_MAX_ITEMS: "items held in memory before spilling to the durable log (default 100000)",
-  LOGIN_MAX_ATTEMPTS: "failed logins per IP and per account per 15 min before 429 (default 10)",
+  LOGIN_MAX_ATTEMPTS: "failed logins per account per 15 min before 429 (default 10)",
+  LOGIN_MAX_ATTEMPTS_PER_IP: "failed logins per client IP per 15 min before 429 (default 100)",
   BCRYPT_COST: "bcrypt cost factor, 10–15 (default 10)",
   TEEZU_REQUIRE_SERVICES: "tests: 1 → suites fail when MariaDB/Redis/FFmpeg/Chromium are missing",
   TEST_MYSQL_URL: "tests: the MariaDB to test against (default mysql://root@127.0.0.1:3306/test)",

@@ -4,6 +4,8 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineServer, type Server, type Transport } from "@colyseus/core";
+import { RedisDriver } from "@colyseus/redis-driver";
+import { RedisPresence } from "@colyseus/redis-presence";
 import { uWebSocketsTransport } from "@colyseus/uwebsockets-transport";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import express from "express";
@@ -60,9 +62,10 @@ export async function startEngine(env: Env, logger: Logger = createLogger(env)):
     greet: false,
     logger: logger.child({ mod: "colyseus" }),
     ...(env.PUBLIC_ADDRESS ? { publicAddress: env.PUBLIC_ADDRESS } : {}),
+    // With Redis, engines share presence and matchmaking: a client of any process reaches any room.
+    ...(env.REDIS_URL ? { presence: new RedisPresence(env.REDIS_URL), driver: new RedisDriver(env.REDIS_URL) } : {}),
     express: (app) => {
       app.disable("x-powered-by");
-      app.set("trust proxy", "loopback");
       mountRoutes(app, routes, { logger, authenticate: (t) => services.auth.authenticate(t) });
       mountClient(app);
       app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {

@@ -28,7 +28,7 @@ export interface Services {
 export function createServices(env: Env, logger: Logger, stores: Stores, isReady: () => boolean): Services {
   const tokens = new TokenService(resolveJwtSecret(env.JWT_SECRET, env.DATA_DIR));
   const hasher = new PasswordHasher(env.BCRYPT_COST);
-  const auth = new AuthService(stores.sql, hasher, tokens, new LoginLimiter(stores.cache, env.LOGIN_MAX_ATTEMPTS));
+  const auth = new AuthService(stores.sql, hasher, tokens, new LoginLimiter(stores.cache, { perAccount: env.LOGIN_MAX_ATTEMPTS, perIp: env.LOGIN_MAX_ATTEMPTS_PER_IP }));
   const settings = new UserSettingsStore(stores.docs);
   const personalData = new PersonalData(logger);
 

@@ -5,19 +5,20 @@ import type { Cache } from "../../storage/ports.ts";
 export class LoginLimiter {
   constructor(
     private readonly cache: Cache,
-    private readonly maxAttempts: number,
+    private readonly limits: { perAccount: number; perIp: number },
     private readonly windowMs = 15 * 60 * 1000,
   ) {}
 
   private keys(ip: string, email: string) {
-    return [`login:fail:ip:${ip}`, `login:fail:acct:${email.toLowerCase()}`] as const;
+    return [`login:fail:ip:${ip}`, `login:fail:acct:${email.trim().toLowerCase()}`] as const;
   }
 
   /** Seconds until the caller may try again, or 0 when allowed. */
   async blockedFor(ip: string, email: string): Promise<number> {
-    for (const key of this.keys(ip, email)) {
+    const [ipKey, accountKey] = this.keys(ip, email);
+    for (const [key, max] of [[ipKey, this.limits.perIp], [accountKey, this.limits.perAccount]] as const) {
       const count = Number((await this.cache.get(key)) ?? 0);
-      if (count >= this.maxAttempts) {
+      if (count >= max) {
         const ttl = await this.cache.ttl(key);
         return Math.max(1, Math.ceil((ttl > 0 ? ttl : this.windowMs) / 1000));
       }

@@ -55,8 +55,35 @@ function bearer(req: Request): string | undefined {
   return match?.[1];
 }
 
+function normalizeIp(ip: string): string {
+  const lower = ip.toLowerCase();
+  if (lower.startsWith("::ffff:")) return lower.slice(7);
+  // uWS spells IPv4-mapped addresses out in full: 0000:…:ffff:7f00:0001.
+  const mapped = /^(?:0{1,4}:){5}ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
+  if (mapped) {
+    const hi = parseInt(mapped[1]!, 16);
+    const lo = parseInt(mapped[2]!, 16);
+    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
+  return lower;
+}
+
+const isLoopback = (ip: string) => ip === "::1" || ip.startsWith("127.") || /^(?:0{1,4}:){7}0{0,3}1$/.test(ip);
+
+/**
+ * The client's address. X-Forwarded-For is believed only from a loopback peer (a reverse proxy on
+ * this host); its rightmost entry is the address that proxy saw. uWS's express layer ignores
+ * express' "trust proxy", so this is done here for both transports.
+ */
 export function clientIp(req: Request): string {
-  return req.ip ?? req.socket?.remoteAddress ?? "unknown";
+  const peer = normalizeIp(req.ip ?? req.socket?.remoteAddress ?? "unknown");
+  const forwarded = req.headers["x-forwarded-for"];
+  if (isLoopback(peer) && typeof forwarded === "string") {
+    const hops = forwarded.split(",").map((h) => h.trim()).filter(Boolean);
+    const last = hops[hops.length - 1];
+    if (last && last.length <= 64) return normalizeIp(last);
+  }
+  return peer;
 }
 
 export function sendError(res: Response, err: HttpError) {

@@ -235,8 +235,12 @@ export function docStoreContract(name: string, open: DocStoreFactory): void {
       expect(await where("<", 5.5)).toEqual(["five", "one"]);
       expect(await where("<=", 1)).toEqual(["one"]);
       expect(await where(">", "")).toEqual(["text"]);
-      // != skips documents where the field is missing or null.
-      expect(await where("!=", 5)).toEqual(["fiveAndAHalf", "one", "text"]);
+      await store.set(c, "nul", { amount: "5\u0000x" });
+      expect(await where("==", "5\u0000x")).toEqual(["nul"]);
+      await store.delete(c, "nul");
+      // != skips documents where the field is missing; null is a value like any other...
+      expect(await where("!=", 5)).toEqual(["fiveAndAHalf", "null", "one", "text"]);
+      // ...except that != null means "present and not null".
       expect(await where("==", null)).toEqual(["null"]);
       expect(await where("!=", null)).toEqual(["five", "fiveAndAHalf", "one", "text"]);
     });

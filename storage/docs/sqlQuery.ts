@@ -1,7 +1,7 @@
 // Checked where/orderBy/startAfter → SQLite over the JSON `data` column, with Firestore's typing
 // rules so a query means the same on both adapters:
 // - a comparison only matches values of the same type (5 never matches "5"; `>` 5 skips strings);
-// - `!=` skips documents where the field is missing or null;
+// - `!=` skips documents where the field is missing (`!= null`: missing or null);
 // - orderBy skips documents that lack the field and orders across types
 //   null < booleans < numbers < strings < arrays < maps, ties broken by document id.
 // Documents are stored as canonical JSON (keys sorted at every level), so maps and arrays compare
@@ -56,6 +56,11 @@ function equals(ref: Ref, value: unknown, params: SqlParam[]): string {
     return `(${ref.type} IN ('integer','real') AND ${ref.value} = ?)`;
   }
   if (typeof value === "string") {
+    if (value.includes("\u0000")) {
+      // libsql cuts bound and returned text at U+0000; JSON-quoted text has no raw NUL.
+      params.push(JSON.stringify(value));
+      return `(${ref.type} = 'text' AND json_quote(${ref.value}) = ?)`;
+    }
     params.push(value);
     return `(${ref.type} = 'text' AND ${ref.value} = ?)`;
   }
@@ -79,10 +84,10 @@ function condition(where: CheckedWhere, params: SqlParam[]): string {
   switch (where.op) {
     case "==":
       return equals(ref, value, params);
-    case "!=": {
-      const present = `${ref.type} IS NOT NULL AND ${ref.type} <> 'null'`;
-      return value === null ? `(${present})` : `(${present} AND NOT ${equals(ref, value, params)})`;
-    }
+    case "!=":
+      return value === null
+        ? `(${ref.type} IS NOT NULL AND ${ref.type} <> 'null')`
+        : `(${ref.type} IS NOT NULL AND NOT ${equals(ref, value, params)})`;
     case "<":
     case "<=":
     case ">":

@@ -19,6 +19,7 @@ export function authSuite(label: string, overrides: () => Promise<Partial<Record
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
         LOGIN_MAX_ATTEMPTS: "3",
+        LOGIN_MAX_ATTEMPTS_PER_IP: "5",
         ...(await overrides()),
       });
     });
@@ -101,15 +102,30 @@ export function authSuite(label: string, overrides: () => Promise<Partial<Record
       expect(again.body.error.code).toBe("email_taken");
     });
 
-    it("answers a wrong password with 401 and locks out after too many failures with 429", async () => {
+    // Each test below logs in from its own client address (X-Forwarded-For is trusted from loopback only).
+    const from = (ip: string) => ({ "x-forwarded-for": ip });
+
+    it("answers a wrong password with 401 and locks the account after too many failures with 429", async () => {
       const reg = await register();
       for (let i = 0; i < 3; i++) {
-        const res = await t.api("/auth/login", { body: { email: reg.email, password: "WrongPass999" } });
+        const res = await t.api("/auth/login", { body: { email: reg.email, password: "WrongPass999" }, headers: from(`198.51.100.${i + 1}`) });
         expect(res.status).toBe(401);
+        expect(res.body.error.code).toBe("invalid_credentials");
       }
-      const blocked = await t.api("/auth/login", { body: { email: reg.email, password: PASSWORD } });
+      // Locked for every address, even with the right password.
+      const blocked = await t.api("/auth/login", { body: { email: reg.email, password: PASSWORD }, headers: from("198.51.100.50") });
       expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+    });
+
+    it("limits failed logins per client address across accounts", async () => {
+      const ip = from("203.0.113.7");
+      for (let i = 0; i < 5; i++) {
+        expect((await t.api("/auth/login", { body: { email: uniqueEmail("ghost"), password: "WrongPass999" }, headers: ip })).status).toBe(401);
+      }
+      const reg = await register();
+      expect((await t.api("/auth/login", { body: { email: reg.email, password: PASSWORD }, headers: ip })).status).toBe(429);
+      expect((await t.api("/auth/login", { body: { email: reg.email, password: PASSWORD }, headers: from("203.0.113.8") })).status).toBe(200);
     });
 
     it("refuses tampered, wrongly signed, expired and alg:none tokens with 401", async () => {

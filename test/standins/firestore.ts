@@ -5,9 +5,9 @@
 // would otherwise be bent around (with a cost in production) or not be tested on:
 // - a `set` without merge keeps the fields it does not mention; Firestore replaces the document;
 // - the query engine throws on dotted field paths ("author.id"), ignores `== null` / `!= null`
-//   (the SDK sends those as unary filters), ignores cursors (startAfter...), keeps documents that
-//   lack the orderBy field, and lets `!=` match nulls. It is replaced by one that follows
-//   Firestore's documented query semantics.
+//   (the SDK sends those as unary filters), ignores cursors (startAfter...) and keeps documents
+//   that lack the orderBy field. It is replaced by one that follows Firestore's query semantics
+//   (as the Firebase client SDKs' local query engine encodes them).
 // Still not Firestore: commits are not atomic when a write fails a precondition, transactions
 // do not isolate, no collection-group queries, no index requirements, no security rules.
 import { createServer } from "node:net";
@@ -304,7 +304,7 @@ function matchesField(row: Row, filter: PFilter["field_filter"]): boolean {
     case FIELD_OP.EQ:
       return compareVals(field, value) === 0;
     case FIELD_OP.NE:
-      return field.rank !== 0 && compareVals(field, value) !== 0;
+      return compareVals(field, value) !== 0;
     case FIELD_OP.LT:
       return field.rank === value.rank && compareVals(field, value) < 0;
     case FIELD_OP.LTE:
@@ -324,9 +324,8 @@ function matchesField(row: Row, filter: PFilter["field_filter"]): boolean {
     case FIELD_OP.IN:
       return value.rank === 8 && value.v.some((candidate) => compareVals(field, candidate) === 0);
     case FIELD_OP.NOT_IN:
-      return (
-        field.rank !== 0 && value.rank === 8 && value.v.every((candidate) => compareVals(field, candidate) !== 0)
-      );
+      // A null among the candidates matches nothing at all.
+      return value.rank === 8 && value.v.every((candidate) => candidate.rank !== 0 && compareVals(field, candidate) !== 0);
     default:
       throw new Error(`stand-in: unsupported field filter op ${filter.op}`);
   }
