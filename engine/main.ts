@@ -25,7 +25,7 @@ try {
       `  TeezU Live is running at ${url}`,
       `  API ${url}/api/v1  (OpenAPI: ${url}/api/v1/openapi.json)`,
       `  Log in: register an adult account at ${url}, or run \`npm run seed\` and use`,
-      `          creator@demo.teezu.local / ${SEED_PASSWORD} (one user per role: <role>@demo.teezu.local)`,
+      `          creator@demo.teezu.local / ${SEED_PASSWORD} (one user per role: viewer@, member@, member-plus@, … super-admin@demo.teezu.local)`,
       env.ADMIN_EMAIL ? `  Admin:  ${env.ADMIN_EMAIL} (from ADMIN_EMAIL)` : "  Admin:  set ADMIN_EMAIL and ADMIN_PASSWORD to bootstrap a super_admin",
       `  Data:   ${env.DATA_DIR}`,
       "",

@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { defineServer, type Server, type Transport } from "@colyseus/core";
+import { defineServer, type RegisteredHandler, type Server, type Transport } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { uWebSocketsTransport } from "@colyseus/uwebsockets-transport";
@@ -48,7 +48,12 @@ function mountClient(app: express.Application) {
   });
 }
 
-export async function startEngine(env: Env, logger: Logger = createLogger(env)): Promise<Engine> {
+export interface EngineOptions {
+  /** Room types in addition to the engine's own (tests use this for probe rooms). */
+  extraRooms?: (s: Services) => Record<string, RegisteredHandler>;
+}
+
+export async function startEngine(env: Env, logger: Logger = createLogger(env), options: EngineOptions = {}): Promise<Engine> {
   let ready = false;
   const stores = await openStores(env, logger);
   const services = createServices(env, logger, stores, () => ready);
@@ -57,7 +62,7 @@ export async function startEngine(env: Env, logger: Logger = createLogger(env)):
 
   const server = defineServer({
     transport: createTransport(env),
-    rooms: defineRooms(services),
+    rooms: { ...defineRooms(services), ...options.extraRooms?.(services) },
     gracefullyShutdown: false,
     greet: false,
     logger: logger.child({ mod: "colyseus" }),

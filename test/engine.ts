@@ -5,7 +5,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadEnv, type Env, type RawEnv } from "../config/env.ts";
-import { startEngine, type Engine } from "../engine/server.ts";
+import { startEngine, type Engine, type EngineOptions } from "../engine/server.ts";
+import { createLogger } from "../engine/logger.ts";
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -28,11 +29,11 @@ export interface TestEngine {
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
-export async function bootEngine(overrides: Partial<Record<keyof RawEnv, string>> = {}, dataDir?: string): Promise<TestEngine> {
+export async function bootEngine(overrides: Partial<Record<keyof RawEnv, string>> = {}, dataDir?: string, options: EngineOptions = {}): Promise<TestEngine> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "teezu-engine-"));
   const port = await freePort();
   const env = loadEnv({ LOG_LEVEL: "silent", NODE_ENV: "test", BCRYPT_COST: "10", ...overrides, PORT: String(port), DATA_DIR: dir });
-  const engine = await startEngine(env);
+  const engine = await startEngine(env, createLogger(env), options);
   const url = `http://127.0.0.1:${port}`;
   return {
     engine,

@@ -58,7 +58,7 @@ export function docStoreContract(name: string, open: DocStoreFactory): void {
       expect(await store.get(c, "nobody")).toBeNull();
       const persona: DocData = {
         name: "Zoë 😈 — Ünïcödé",
-        greeting: "こんにちは\n\t\"quoted\" \\ back\\slash \u0000 nul ‮rtl‬ é (e\u0301)",
+        greeting: "こんにちは\n\t\"quoted\" \\ back\\slash \u0000 nul \u202ertl\u202c é (e\u0301)",
         numbers: [0, -1, 1.5, -2.25e-7, 1e21, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 0.1 + 0.2],
         flags: { nsfw: true, verified: false },
         nothing: null,
@@ -216,6 +216,9 @@ export function docStoreContract(name: string, open: DocStoreFactory): void {
       await store.set(c, "m4", { author: "u1" });
       expect(ids(await store.query(c, { where: [["author.id", "==", "u1"]], orderBy: { field: "meta.seq" } }))).toEqual(["m3", "m1"]);
       expect(ids(await store.query(c, { where: [["meta.seq", ">=", 2]], orderBy: { field: "meta.seq", direction: "desc" } }))).toEqual(["m1", "m3"]);
+      // Segments that are not plain identifiers (quotes, digits, spaces, non-ASCII) need quoting underneath.
+      await store.set(c, "m5", { "o'brien": { "0": { "naïve key": true } } });
+      expect(ids(await store.query(c, { where: [["o'brien.0.naïve key", "==", true]] }))).toEqual(["m5"]);
     });
 
     it("compares only values of the same type", async () => {

@@ -131,9 +131,10 @@ export class FirestoreDocStore implements DocStore {
 
   /**
    * All-or-none up to 500 writes (one commit). Larger batches commit in chunks of 500, each
-   * atomic; all writes are validated before the first chunk is sent, so only an outage between
-   * chunks can leave a prefix applied (the write-behind queue replays the whole batch; every op
-   * but append is idempotent).
+   * atomic. Every write is validated before the first chunk is sent, so a bad value applies
+   * nothing; what can still leave earlier chunks applied is an outage between chunks, or an
+   * append in a later chunk to a field that turns out not to be an array. Replaying such a batch
+   * is safe for set and delete, not for append (it appends again).
    */
   async batch(writes: readonly DocWrite[]): Promise<void> {
     this.assertOpen();
