@@ -48,7 +48,7 @@ export async function openStores(env: Env, logger: Logger): Promise<Stores> {
   await queue.start();
   const stats = queue.stats();
   if (stats.spilled > 0 || stats.queued > 0) log.info(stats, "replaying spilled writes from the previous run");
-  return { sql, docs, cache, vectors, queue, later: new Later(queue) };
+  return { sql, docs, cache, vectors, queue, later: new Later(queue, VECTOR_DIMENSION) };
 }
 
 /** Flushes the write-behind queue (spilling what a store refuses), then closes every store. */

@@ -14,7 +14,7 @@ import { TeezuRoom } from "./TeezuRoom.ts";
 const ProbeState = schema({ count: st.number().default(0), last: st.string().default("") }, "ProbeState");
 
 function probeRoom(s: Services) {
-  return class ProbeRoom extends TeezuRoom {
+  return class ProbeRoom extends TeezuRoom<{ state: InstanceType<typeof ProbeState> }> {
     protected readonly log = s.logger;
     static override async onAuth(token: string, options: { membersOnly?: boolean }) {
       return roomAuth(s, token, !options?.membersOnly);

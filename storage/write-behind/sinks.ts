@@ -1,7 +1,9 @@
 // The store sinks of the write-behind queue and a typed way to enqueue into them. Only idempotent
 // writes are offered (set/delete/upsert, never increment or append), because a retry after an
 // ambiguous failure may apply a batch twice.
+import { checkWrite } from "../docs/docModel.ts";
 import type { Cache, DocData, DocStore, VectorIndex, VectorRecord } from "../ports.ts";
+import { assertNamespace, assertRecordId, checkMetadata, toFloat32Vector } from "../vectors/validate.ts";
 import type { WriteBehindQueue } from "./WriteBehindQueue.ts";
 
 export type LaterDocWrite =
@@ -36,9 +38,14 @@ export function registerStoreSinks(queue: WriteBehindQueue, stores: { docs: DocS
 
 /** What rooms and services use to persist without awaiting a store. */
 export class Later {
-  constructor(private readonly queue: Pick<WriteBehindQueue, "enqueue">) {}
+  constructor(
+    private readonly queue: Pick<WriteBehindQueue, "enqueue">,
+    private readonly vectorDimension: number,
+  ) {}
 
+  /** Throws InvalidDocError now for a write the store would refuse, so no poison item is ever queued. */
   doc(write: LaterDocWrite): void {
+    checkWrite(write);
     this.queue.enqueue({ sink: "docs", payload: write });
   }
 
@@ -46,7 +53,16 @@ export class Later {
     this.queue.enqueue({ sink: "cache", payload: write });
   }
 
+  /** Throws now for a record the index would refuse (wrong dimension, bad id or metadata). */
   vectors(write: LaterVectorWrite): void {
+    assertNamespace(write.namespace);
+    if (write.op === "upsert") {
+      for (const r of write.records) {
+        assertRecordId(r.id);
+        toFloat32Vector(r.values, this.vectorDimension, r.id);
+        if (r.metadata !== undefined) checkMetadata(r.metadata, r.id);
+      }
+    } else write.ids.forEach((id) => assertRecordId(id));
     this.queue.enqueue({ sink: "vectors", payload: write });
   }
 }
