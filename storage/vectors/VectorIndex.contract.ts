@@ -62,9 +62,9 @@ export function bruteForce(
     .map((r) => r.id);
 }
 
-const TAGS = ["latex", "rope", "roleplay", "voyeur", "feet"];
+const TAGS = ["jazz", "hiking", "cooking", "travel", "chess"];
 
-/** Profiles shaped like the matching use case: role, age, consent tags, verification. */
+/** Profiles shaped like the matching use case: role, age, interest tags, verification. */
 export function profiles(rand: () => number, count: number, dimension: number): VectorRecord[] {
   return Array.from({ length: count }, (_, i) => {
     const metadata: VectorMetadata = {
@@ -181,15 +181,15 @@ export function describeVectorIndexContract(name: string, factory: VectorIndexFa
           { role: { $eq: "fan" }, age: { $gte: 30, $lt: 45 } },
           (m) => m.role === "fan" && (m.age as number) >= 30 && (m.age as number) < 45,
         ],
-        [{ tags: "rope" }, (m) => (m.tags as string[]).includes("rope")],
-        [{ tags: { $in: ["latex", "voyeur"] } }, (m) => (m.tags as string[]).some((t) => t === "latex" || t === "voyeur")],
-        [{ tags: { $nin: ["rope"] } }, (m) => !(m.tags as string[]).includes("rope")],
+        [{ tags: "hiking" }, (m) => (m.tags as string[]).includes("hiking")],
+        [{ tags: { $in: ["jazz", "travel"] } }, (m) => (m.tags as string[]).some((t) => t === "jazz" || t === "travel")],
+        [{ tags: { $nin: ["hiking"] } }, (m) => !(m.tags as string[]).includes("hiking")],
         [{ role: { $ne: "creator" } }, (m) => m.role !== "creator"],
         [{ $or: [{ verified: true }, { age: { $lte: 20 } }] }, (m) => m.verified === true || (m.age as number) <= 20],
         [{ nickname: { $exists: true } }, (m) => m.nickname !== undefined],
         [
-          { $and: [{ role: "creator" }, { verified: true }, { tags: { $in: ["feet"] } }] },
-          (m) => m.role === "creator" && m.verified === true && (m.tags as string[]).includes("feet"),
+          { $and: [{ role: "creator" }, { verified: true }, { tags: { $in: ["chess"] } }] },
+          (m) => m.role === "creator" && m.verified === true && (m.tags as string[]).includes("chess"),
         ],
       ];
       for (const [filter, keep] of cases) {

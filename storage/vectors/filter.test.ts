@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { VectorFilter, VectorMetadata } from "../ports.ts";
 import { compileFilter, InvalidFilterError, matchesFilter } from "./filter.ts";
 
-const creator: VectorMetadata = { role: "creator", age: 31, verified: true, tags: ["latex", "rope"], city: "Berlin" };
-const fan: VectorMetadata = { role: "fan", age: 22, verified: false, tags: ["roleplay"] };
+const creator: VectorMetadata = { role: "creator", age: 31, verified: true, tags: ["jazz", "hiking"], city: "Berlin" };
+const fan: VectorMetadata = { role: "fan", age: 22, verified: false, tags: ["cooking"] };
 const bare: VectorMetadata = {};
 
 const match = (filter: VectorFilter) => [creator, fan, bare].map((m) => matchesFilter(m, filter));
@@ -49,15 +49,15 @@ describe("vector filter", () => {
   });
 
   it("list-valued metadata matches when any element matches", () => {
-    expect(match({ tags: "rope" })).toEqual([true, false, false]);
-    expect(match({ tags: { $eq: "roleplay" } })).toEqual([false, true, false]);
-    expect(match({ tags: { $in: ["rope", "roleplay"] } })).toEqual([true, true, false]);
+    expect(match({ tags: "hiking" })).toEqual([true, false, false]);
+    expect(match({ tags: { $eq: "cooking" } })).toEqual([false, true, false]);
+    expect(match({ tags: { $in: ["hiking", "cooking"] } })).toEqual([true, true, false]);
     // $ne / $nin on a list: no element may match.
-    expect(match({ tags: { $ne: "rope" } })).toEqual([false, true, false]);
-    expect(match({ tags: { $nin: ["latex", "voyeur"] } })).toEqual([false, true, false]);
+    expect(match({ tags: { $ne: "hiking" } })).toEqual([false, true, false]);
+    expect(match({ tags: { $nin: ["jazz", "travel"] } })).toEqual([false, true, false]);
     // Two conditions on one list field: both elements must be present.
-    expect(match({ $and: [{ tags: "latex" }, { tags: "rope" }] })).toEqual([true, false, false]);
-    expect(match({ $and: [{ tags: "latex" }, { tags: "roleplay" }] })).toEqual([false, false, false]);
+    expect(match({ $and: [{ tags: "jazz" }, { tags: "hiking" }] })).toEqual([true, false, false]);
+    expect(match({ $and: [{ tags: "jazz" }, { tags: "cooking" }] })).toEqual([false, false, false]);
   });
 
   it("$exists", () => {
@@ -71,19 +71,19 @@ describe("vector filter", () => {
     expect(match({ $or: [{ role: "creator" }, { age: { $lt: 25 } }] })).toEqual([true, true, false]);
     expect(
       match({
-        $and: [{ $or: [{ verified: true }, { tags: "roleplay" }] }, { age: { $gte: 25 } }],
+        $and: [{ $or: [{ verified: true }, { tags: "cooking" }] }, { age: { $gte: 25 } }],
       }),
     ).toEqual([true, false, false]);
     expect(match({ $or: [{ city: { $exists: false } }], role: "fan" })).toEqual([false, true, false]);
   });
 
   it.each<[string, VectorFilter]>([
-    ["a bare list (use $in)", { tags: ["rope"] }],
+    ["a bare list (use $in)", { tags: ["hiking"] }],
     ["null", { role: null }],
     ["an unknown operator", { role: { $regex: "cre.*" } }],
     ["an unknown top-level operator", { $not: { role: "fan" } }],
     ["an empty operator object", { role: {} }],
-    ["$eq with a list", { tags: { $eq: ["rope"] } }],
+    ["$eq with a list", { tags: { $eq: ["hiking"] } }],
     ["$in with a scalar", { role: { $in: "creator" } }],
     ["$in with objects", { role: { $in: [{ a: 1 }] } }],
     ["$gt with a string", { age: { $gt: "20" } }],
