@@ -1,5 +1,6 @@
 // Builds and runs the engine: one Colyseus server (uWS or ws transport) carrying the HTTP API,
 // the WebSocket rooms and the built client on one port. Shutdown order keeps every acknowledged write.
+import "./runtime/webSocketGlobal.ts";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +16,7 @@ import { bootstrapAdmin } from "./auth/bootstrapAdmin.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { API_PREFIX, mountRoutes, sendError } from "./http/router.ts";
 import { HttpError } from "./http/errors.ts";
+import { mountMonitor } from "./http/routes/adminRooms.ts";
 import { allRoutes } from "./http/routes/index.ts";
 import { createServices, type Services } from "./services.ts";
 import { defineRooms } from "../rooms/index.ts";
@@ -72,6 +74,7 @@ export async function startEngine(env: Env, logger: Logger = createLogger(env), 
     express: (app) => {
       app.disable("x-powered-by");
       mountRoutes(app, routes, { logger, authenticate: (t) => services.auth.authenticate(t) });
+      mountMonitor(app, services);
       mountClient(app);
       app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
         logger.error({ err }, "unhandled request error");

@@ -3,11 +3,18 @@
 import type { Env } from "../config/env.ts";
 import type { Stores } from "../storage/index.ts";
 import { AuthService } from "./auth/AuthService.ts";
+import { EngineEvents } from "./events/EngineEvents.ts";
+import { BlocklistTextSafety, type TextSafety } from "./safety/TextSafety.ts";
 import { LoginLimiter } from "./auth/LoginLimiter.ts";
 import { PasswordHasher } from "./auth/PasswordPolicy.ts";
 import { TokenService, resolveJwtSecret } from "./auth/TokenService.ts";
 import type { Logger } from "./logger.ts";
 import { PersonalData } from "./privacy/PersonalData.ts";
+import { ChatHistory } from "./streams/ChatHistory.ts";
+import { MediaLibrary } from "./streams/MediaLibrary.ts";
+import { registerStreamPersonalData } from "./streams/personalData.ts";
+import { StreamService } from "./streams/StreamService.ts";
+import type { StreamChange } from "./streams/types.ts";
 import { UserSettingsStore } from "./users/UserSettings.ts";
 import { meView } from "./users/views.ts";
 
@@ -21,6 +28,11 @@ export interface Services {
   auth: AuthService;
   settings: UserSettingsStore;
   personalData: PersonalData;
+  events: EngineEvents;
+  streams: StreamService;
+  media: MediaLibrary;
+  /** Text safety for chat, DMs, profiles and AI output (offline blocklist classifier by default). */
+  safety: TextSafety;
   isReady(): boolean;
   checkStores(): Promise<Record<string, string>>;
 }
@@ -51,6 +63,8 @@ export function createServices(env: Env, logger: Logger, stores: Stores, isReady
       await stores.sql.media.deleteForUser(id);
     },
   });
+  const chat = new ChatHistory(stores.docs);
+  registerStreamPersonalData(personalData, stores.sql, chat);
   personalData.register({ name: "settings", export: (id) => settings.get(id), erase: (id) => settings.erase(id) });
   personalData.register({
     name: "vectors",
@@ -66,6 +80,18 @@ export function createServices(env: Env, logger: Logger, stores: Stores, isReady
     },
   });
 
+  const events = new EngineEvents(stores.cache, logger);
+  const rtmpHost = env.PUBLIC_ADDRESS?.split(":")[0] ?? "localhost";
+  const streams = new StreamService({
+    sql: stores.sql,
+    cache: stores.cache,
+    chat,
+    logger: logger.child({ mod: "streams" }),
+    rtmpUrl: `rtmp://${rtmpHost}:${env.RTMP_PORT}/live`,
+    notify: (change) => forwardStreamChange(events, change, logger),
+  });
+  const media = new MediaLibrary(stores.sql);
+
   const checkStores = async () => {
     const entries = await Promise.all(
       (["sql", "docs", "cache", "vectors"] as const).map(async (name) => {
@@ -80,5 +106,16 @@ export function createServices(env: Env, logger: Logger, stores: Stores, isReady
     return Object.fromEntries(entries);
   };
 
-  return { env, logger, version: "0.1.0", stores, tokens, hasher, auth, settings, personalData, isReady, checkStores };
+  return { env, logger, version: "0.1.0", stores, tokens, hasher, auth, settings, personalData, events, streams, media, safety: new BlocklistTextSafety(), isReady, checkStores };
+}
+
+/** Ends and kills made over HTTP reach the stream's room and the ingest, in whatever process they run. */
+function forwardStreamChange(events: EngineEvents, change: StreamChange, logger: Logger) {
+  const event =
+    change.type === "stream.killed"
+      ? ({ type: "stream.killed", streamId: change.streamId, by: change.by } as const)
+      : change.type === "stream.ended"
+        ? ({ type: "stream.ended", streamId: change.streamId } as const)
+        : undefined;
+  if (event) events.publish(event).catch((err: unknown) => logger.error({ err, event }, "stream event not published"));
 }

@@ -57,3 +57,14 @@ export interface StreamRoomDeps {
   report(report: NewReport): Promise<ReportRow>;
   openReports(streamId: string): Promise<ReportRow[]>;
 }
+
+/**
+ * What the streams service announces after a change made outside the room (HTTP end, key
+ * rotation, edits, a kill): the engine forwards it to the room and the ingest.
+ */
+export interface StreamChange {
+  type: "stream.updated" | "stream.ended" | "stream.key_rotated" | "stream.killed";
+  streamId: string;
+  /** Who made the change. */
+  by: string;
+}

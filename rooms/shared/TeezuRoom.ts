@@ -19,7 +19,8 @@ const DEFAULT_RATE: RateLimit = { capacity: 20, perSecond: 10 };
 
 export abstract class TeezuRoom<T extends RoomOptions = RoomOptions> extends Room<T> {
   protected abstract readonly log: Logger;
-  private readonly buckets = new WeakMap<Client, Map<string, TokenBucket>>();
+  /** Per user (or per session for anonymous clients), so several tabs share one allowance. */
+  private readonly buckets = new Map<string, Map<string, TokenBucket>>();
   protected now: () => number = () => Date.now();
 
   /** Registers a validated, rate-limited handler for one message type. */
@@ -57,9 +58,15 @@ export abstract class TeezuRoom<T extends RoomOptions = RoomOptions> extends Roo
     });
   }
 
+  /** Call when the last session of a user leaves, so the limiter's memory stays bounded. */
+  protected forgetRateLimits(identity: string) {
+    this.buckets.delete(identity);
+  }
+
   private takeToken(client: Client, type: string, rate: RateLimit): boolean {
-    let perType = this.buckets.get(client);
-    if (!perType) this.buckets.set(client, (perType = new Map()));
+    const identity = (client.auth as RoomAuth | undefined)?.id ?? client.sessionId;
+    let perType = this.buckets.get(identity);
+    if (!perType) this.buckets.set(identity, (perType = new Map()));
     let bucket = perType.get(type);
     if (!bucket) perType.set(type, (bucket = new TokenBucket(rate.capacity, rate.perSecond, this.now())));
     return bucket.take(this.now());

@@ -1,4 +1,4 @@
-// The SQL port: core relational data (users, tokens, media, transactions, audit) through
+// The SQL port: core relational data (users, tokens, media, streams, transactions, audit) through
 // MikroORM, on an embedded libSQL file by default or MySQL/MariaDB when a URL is given.
 import { MikroORM } from "@mikro-orm/core";
 import { Migrator } from "@mikro-orm/migrations";
@@ -10,8 +10,11 @@ import { ENTITIES } from "./entities.ts";
 import { MIGRATIONS, migrationsFor } from "./migrations/index.ts";
 import type { SqlMigration } from "./migrations/types.ts";
 import { AuditRepo } from "./repos/audit.ts";
+import { CreatorBansRepo } from "./repos/creatorBans.ts";
 import { MediaRepo } from "./repos/media.ts";
 import { RefreshTokensRepo } from "./repos/refreshTokens.ts";
+import { ReportsRepo } from "./repos/reports.ts";
+import { StreamsRepo } from "./repos/streams.ts";
 import { UsersRepo } from "./repos/users.ts";
 
 export interface SqlStoreOptions extends ConnectionTarget {
@@ -28,6 +31,9 @@ export class SqlStore implements StorePort {
   readonly refreshTokens: RefreshTokensRepo;
   readonly media: MediaRepo;
   readonly audit: AuditRepo;
+  readonly streams: StreamsRepo;
+  readonly creatorBans: CreatorBansRepo;
+  readonly reports: ReportsRepo;
   #closed = false;
 
   constructor(
@@ -40,6 +46,9 @@ export class SqlStore implements StorePort {
     this.refreshTokens = new RefreshTokensRepo(em);
     this.media = new MediaRepo(em);
     this.audit = new AuditRepo(em);
+    this.streams = new StreamsRepo(em);
+    this.creatorBans = new CreatorBansRepo(em);
+    this.reports = new ReportsRepo(em);
   }
 
   /** A fresh EntityManager fork (empty identity map). */

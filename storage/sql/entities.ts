@@ -6,6 +6,10 @@ import type { Role } from "../../config/roles.ts";
 
 export const MEDIA_VISIBILITIES = ["public", "members", "private"] as const;
 export type MediaVisibility = (typeof MEDIA_VISIBILITIES)[number];
+export const STREAM_STATUSES = ["offline", "live", "ended", "killed"] as const;
+export type StreamStatusValue = (typeof STREAM_STATUSES)[number];
+export const REPORT_STATUSES = ["open", "resolved", "dismissed"] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
 // Ids are app-generated UUIDs (or JWT jtis), so every row can be written without a round trip.
 const id = () => p.string().primary().length(36);
@@ -105,7 +109,60 @@ export const AuditLog = defineEntity({
   indexes: [{ properties: ["createdAt", "id"] }],
 });
 
-export const ENTITIES = [User, RefreshTokenFamily, RefreshToken, Media, Transaction, AuditLog];
+export const Stream = defineEntity({
+  name: "Stream",
+  tableName: "streams",
+  properties: {
+    id: id(),
+    creatorId: p.string().length(36),
+    title: p.string().length(200),
+    tags: p.json<string[]>(),
+    visibility: p.string().length(16).$type<MediaVisibility>(),
+    explicit: p.boolean().default(false),
+    status: p.string().length(16).$type<StreamStatusValue>(),
+    // Held in clear because the owner may read it again; unique so the RTMP ingest finds the stream by it.
+    streamKey: p.string().length(64).unique(),
+    createdAt: timestamp(),
+    startedAt: timestamp().nullable(),
+    endedAt: timestamp().nullable(),
+    peakViewers: p.integer().default(0),
+    chatLines: p.integer().default(0),
+    updatedAt: timestamp(),
+  },
+  indexes: [{ properties: ["status", "createdAt", "id"] }, { properties: ["creatorId", "createdAt"] }],
+});
+
+export const CreatorBan = defineEntity({
+  name: "CreatorBan",
+  tableName: "creator_bans",
+  properties: {
+    creatorId: p.string().primary().length(36),
+    userId: p.string().primary().length(36).index(),
+    // Nullable so erasing the moderator who banned keeps the ban itself.
+    byUserId: p.string().length(36).nullable(),
+    createdAt: timestamp(),
+  },
+});
+
+export const Report = defineEntity({
+  name: "Report",
+  tableName: "reports",
+  properties: {
+    id: id(),
+    streamId: p.string().length(36),
+    reporterId: p.string().length(36).index(),
+    targetUserId: p.string().length(36).nullable().index(),
+    messageId: p.string().length(64).nullable(),
+    reason: p.string().length(500),
+    status: p.string().length(16).$type<ReportStatus>(),
+    resolvedBy: p.string().length(36).nullable(),
+    resolvedAt: timestamp().nullable(),
+    createdAt: timestamp(),
+  },
+  indexes: [{ properties: ["streamId", "status", "createdAt"] }],
+});
+
+export const ENTITIES = [User, RefreshTokenFamily, RefreshToken, Media, Transaction, AuditLog, Stream, CreatorBan, Report];
 
 export type UserEntity = InferEntity<typeof User>;
 export type RefreshTokenFamilyEntity = InferEntity<typeof RefreshTokenFamily>;
@@ -113,3 +170,6 @@ export type RefreshTokenEntity = InferEntity<typeof RefreshToken>;
 export type MediaEntity = InferEntity<typeof Media>;
 export type TransactionEntity = InferEntity<typeof Transaction>;
 export type AuditLogEntity = InferEntity<typeof AuditLog>;
+export type StreamEntity = InferEntity<typeof Stream>;
+export type CreatorBanEntity = InferEntity<typeof CreatorBan>;
+export type ReportEntity = InferEntity<typeof Report>;

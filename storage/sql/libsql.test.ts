@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
 import { sqlStoreContract } from "./SqlStore.contract.ts";
+import { streamTablesContract } from "./StreamTables.contract.ts";
 import { createSqlStore } from "./SqlStore.ts";
 
 const root = await mkdtemp(join(tmpdir(), "teezu-sql-"));
@@ -13,6 +14,6 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-sqlStoreContract("libsql", {
-  open: (migrations) => createSqlStore({ dataDir, migrations }),
-});
+const target = { open: (migrations?: Parameters<typeof createSqlStore>[0]["migrations"]) => createSqlStore({ dataDir, migrations }) };
+sqlStoreContract("libsql", target);
+streamTablesContract("libsql", target);

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { hasService, testEnv } from "../../test/services.ts";
 import { withDatabase } from "./config.ts";
 import { sqlStoreContract } from "./SqlStore.contract.ts";
+import { streamTablesContract } from "./StreamTables.contract.ts";
 import { createSqlStore } from "./SqlStore.ts";
 
 const serverUrl = testEnv.TEST_MYSQL_URL;
@@ -20,10 +21,12 @@ describe.runIf(await hasService("mariadb"))("mysql", () => {
     }
   });
 
-  sqlStoreContract("mysql", {
-    open: (migrations) => createSqlStore({ databaseUrl: withDatabase(serverUrl, dbName), dataDir: "", migrations }),
+  const target = {
+    open: (migrations?: Parameters<typeof createSqlStore>[0]["migrations"]) => createSqlStore({ databaseUrl: withDatabase(serverUrl, dbName), dataDir: "", migrations }),
     serverUrl,
-  });
+  };
+  sqlStoreContract("mysql", target);
+  streamTablesContract("mysql", target);
 
   it("accepts mariadb:// URLs", async () => {
     const store = await createSqlStore({ databaseUrl: withDatabase(serverUrl, dbName).replace(/^mysql:/, "mariadb:"), dataDir: "" });

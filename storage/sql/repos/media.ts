@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
+import type { FilterQuery } from "@mikro-orm/core";
 import type { SqlEntityManager } from "@mikro-orm/sql";
+import { afterKey, encodeCursor, parseCursor } from "../cursor.ts";
 import { MEDIA_VISIBILITIES, Media, type MediaEntity, type MediaVisibility } from "../entities.ts";
+import { clampLimit, type Page } from "./paging.ts";
 
 export interface MediaRow {
   id: string;
@@ -9,6 +12,18 @@ export interface MediaRow {
   caption: string;
   visibility: MediaVisibility;
   createdAt: Date;
+}
+
+export interface MediaListQuery {
+  limit: number;
+  /** nextCursor of the previous page. */
+  cursor?: string;
+  /** Only this user's media; unset → everyone's. */
+  userId?: string;
+  /** Visibilities the caller may see. */
+  visibilities: readonly MediaVisibility[];
+  /** The caller's own media are listed whatever their visibility. */
+  alsoOwnedBy?: string;
 }
 
 export interface NewMedia {
@@ -57,6 +72,20 @@ export class MediaRepo {
   async listByUser(userId: string): Promise<MediaRow[]> {
     const found = await this.em().find(Media, { userId }, { orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
     return found.map(toRow);
+  }
+
+  /** Newest first, keyset-paged. */
+  async list(query: MediaListQuery): Promise<Page<MediaRow>> {
+    const limit = clampLimit(query.limit, 100);
+    const where: FilterQuery<MediaEntity>[] = [];
+    if (query.cursor) where.push(afterKey(parseCursor(query.cursor), "desc"));
+    if (query.userId) where.push({ userId: query.userId });
+    const visible: FilterQuery<MediaEntity> = { visibility: { $in: [...query.visibilities] } };
+    where.push(query.alsoOwnedBy ? { $or: [visible, { userId: query.alsoOwnedBy }] } : visible);
+    const found = await this.em().find(Media, { $and: where }, { orderBy: [{ createdAt: "desc" }, { id: "desc" }], limit: limit + 1 });
+    const items = found.slice(0, limit).map(toRow);
+    const last = items[items.length - 1];
+    return { items, nextCursor: found.length > limit && last ? encodeCursor(last) : null };
   }
 
   async delete(id: string): Promise<boolean> {

@@ -1,0 +1,336 @@
+// The live-stream actor: one room per stream. Lifecycle and message handlers only; rules live in
+// logic.ts, schemas in state.ts and messages.ts. Chat never awaits a store: lines go to the
+// write-behind queue. Panic kills the stream for everyone at once.
+import { randomBytes } from "node:crypto";
+import { ServerError, type Client } from "@colyseus/core";
+import { StateView } from "@colyseus/schema";
+import { can, type Role } from "../../config/roles.ts";
+import type { EngineEvent } from "../../engine/events/EngineEvents.ts";
+import type { Services } from "../../engine/services.ts";
+import type { StreamRow } from "../../engine/streams/types.ts";
+import { AudienceMood } from "../../engine/analytics/AudienceMood.ts";
+import { moodSampleWrite } from "../../engine/analytics/MoodSample.ts";
+import { DuplicateFloodGuard } from "../../engine/safety/DuplicateFloodGuard.ts";
+import { RoomError } from "../shared/RoomError.ts";
+import { roomAuth, type RoomAuth } from "../shared/roomAuth.ts";
+import { TeezuRoom } from "../shared/TeezuRoom.ts";
+import { chatCollection, seqKey, type ChatKind, type ChatLineDoc } from "./chatLog.ts";
+import { countViewers, isMuted, overflow, slowModeWait, type Mute } from "./logic.ts";
+import { chatMessage, joinOptions, moderateMessage, moodMessage, panicMessage, reportMessage, type ModerateMessage } from "./messages.ts";
+import { ChatLine, MutedUser, ReportItem, StreamState } from "./state.ts";
+
+/** Close codes clients can tell apart. */
+export const CLOSE_KICKED = 4403;
+export const CLOSE_KILLED = 4410;
+export const CLOSE_ENDED = 4411;
+
+const RECONNECT_SECONDS = 20;
+const VIEWER_KEY_TTL_MS = 10 * 60 * 1000;
+const AUDIENCE_MOOD_EVERY_MS = 5000;
+const MAX_REPORTS_SHOWN = 100;
+const STAFF: readonly Role[] = ["mod", "admin", "super_admin"];
+
+interface Seat {
+  sessionId: string;
+  hidden: boolean;
+  userId: string | undefined;
+  name: string;
+  role: Role;
+}
+
+export function createStreamRoom(s: Services) {
+  return class StreamRoom extends TeezuRoom<{ state: StreamState; client: Client<{ auth: RoomAuth }> }> {
+    protected readonly log = s.logger.child({ room: "stream" });
+    private stream!: StreamRow;
+    private readonly seats = new Map<string, Seat>();
+    private readonly lastPost = new Map<string, number>();
+    private readonly mutes = new Map<string, Mute>();
+    private readonly flood = new DuplicateFloodGuard();
+    private readonly audience = new AudienceMood();
+    private lineCounter = 0;
+    private chatLines = 0;
+    private startedAt: Date | null = null;
+    private mirrorPending = false;
+    private closing = false;
+    private unsubscribe: (() => Promise<void>) | undefined;
+
+    static override async onAuth(token: string | undefined) {
+      return roomAuth(s, token, true);
+    }
+
+    override async onCreate(options: unknown) {
+      const parsed = joinOptions.safeParse(options);
+      if (!parsed.success) throw new ServerError(400, "streamId is required");
+      const stream = await s.streams.get(parsed.data.streamId);
+      if (!stream) throw new ServerError(404, "Stream not found");
+      if (stream.status === "killed" || stream.status === "ended") throw new ServerError(410, `This stream has ${stream.status === "killed" ? "been stopped" : "ended"}`);
+      this.stream = stream;
+      this.startedAt = stream.startedAt;
+      this.autoDispose = true;
+      this.setState(
+        new StreamState({
+          streamId: stream.id,
+          creatorId: stream.creatorId,
+          title: stream.title,
+          status: stream.status,
+          explicit: stream.explicit,
+          hlsUrl: stream.status === "live" ? hlsUrlOf(stream.id) : "",
+        }),
+      );
+      await this.setMetadata({ streamId: stream.id, creatorId: stream.creatorId, title: stream.title });
+
+      this.handle("chat", chatMessage, (client, m, auth) => this.onChat(client, m.text, auth), { capacity: 5, perSecond: 1 });
+      this.handle("mood", moodMessage, (client, m, auth) => this.onMood(client, m.mood, m.intensity, auth), { capacity: 5, perSecond: 1 });
+      this.handle("moderate", moderateMessage, (client, m, auth) => this.onModerate(client, m, auth));
+      this.handle("report", reportMessage, (client, m, auth) => this.onReport(client, m, auth), { capacity: 3, perSecond: 0.1 });
+      this.handle("panic", panicMessage, (_client, _m, auth) => this.onPanic(auth), { capacity: 3, perSecond: 1 });
+      this.answerUnknownMessages();
+
+      this.clock.setInterval(() => this.refreshAudienceMood(), AUDIENCE_MOOD_EVERY_MS);
+      this.unsubscribe = await s.events.subscribe((e) => this.onEngineEvent(e));
+    }
+
+    override async onJoin(client: Client<{ auth: RoomAuth }>, options: unknown) {
+      if (this.closing) throw new ServerError(410, "This stream has been stopped");
+      const auth = client.auth as RoomAuth;
+      const hidden = joinOptions.safeParse(options).data?.hidden === true;
+      if (hidden && auth.role !== "admin" && auth.role !== "super_admin") throw new ServerError(403, "Only admins may watch hidden");
+      if (this.stream.explicit && !can(auth.role, "content.view_explicit")) throw new ServerError(403, "This stream is for verified adult members; log in to watch");
+      if (this.stream.visibility !== "public" && auth.anonymous) throw new ServerError(403, "Log in to watch this stream");
+      if (this.stream.visibility === "private" && !this.isModerator(auth)) throw new ServerError(403, "This stream is private");
+      if (!auth.anonymous && auth.id !== this.stream.creatorId && (await s.streams.isBanned(this.stream.creatorId, auth.id))) {
+        throw new ServerError(403, "You are banned from this creator's streams");
+      }
+      this.seats.set(client.sessionId, { sessionId: client.sessionId, hidden, userId: auth.id, name: auth.displayName, role: auth.role });
+      if (this.isModerator(auth)) {
+        client.view = new StateView();
+        client.view.add(this.state.modPanel);
+      }
+      this.updateViewerCount();
+    }
+
+    override onDrop(client: Client<{ auth: RoomAuth }>) {
+      if (this.closing) return;
+      // Rejects when the seat expires or the room is disposing (server shutdown); onLeave follows either way.
+      this.allowReconnection(client, RECONNECT_SECONDS).catch(() => undefined);
+    }
+
+    override onLeave(client: Client<{ auth: RoomAuth }>) {
+      const seat = this.seats.get(client.sessionId);
+      this.seats.delete(client.sessionId);
+      if (!seat?.userId) this.forgetRateLimits(client.sessionId);
+      else if (this.seatsOf(seat.userId).length === 0) this.forgetRateLimits(seat.userId);
+      this.updateViewerCount();
+    }
+
+    override async onDispose() {
+      await this.unsubscribe?.().catch(() => undefined);
+      s.stores.later.cache({ op: "del", keys: [viewerKey(this.stream.id)] });
+      try {
+        await s.streams.recordStats(this.stream.id, { startedAt: this.startedAt, endedAt: new Date(), peakViewers: this.state.peakViewers, chatLines: this.chatLines });
+      } catch (err) {
+        this.log.error({ err, streamId: this.stream.id }, "could not record stream stats");
+      }
+      // Chat lines of this room reach the store now rather than at the next timer tick.
+      await s.stores.queue.flush().catch((err: unknown) => this.log.warn({ err }, "write-behind flush on dispose incomplete; items stay queued"));
+    }
+
+    /** What `GET /admin/rooms/:roomId/state` shows. */
+    getInspectableState() {
+      return { ...this.state.toJSON(), seats: [...this.seats.values()], mutes: Object.fromEntries(this.mutes) };
+    }
+
+    // ------------------------------------------------------------------ handlers
+
+    private async onChat(client: Client, rawText: string, auth: RoomAuth) {
+      if (!can(auth.role, "chat.send") || auth.anonymous) throw new RoomError("forbidden", "Log in with an adult member account to chat");
+      if (this.seats.get(client.sessionId)?.hidden) throw new RoomError("forbidden", "Hidden observers cannot chat");
+      if (this.state.status === "killed") throw new RoomError("stream_killed", "This stream has been stopped");
+      const now = this.now();
+      if (isMuted(this.mutes.get(auth.id), now)) throw new RoomError("muted", "You are muted in this stream");
+      if (!this.isModerator(auth)) {
+        const wait = slowModeWait(this.lastPost.get(auth.id), now, this.state.slowModeSeconds);
+        if (wait > 0) throw new RoomError("slow_mode", `Slow mode is on: wait ${Math.ceil(wait / 1000)} s`);
+      }
+      const flood = this.flood.check(auth.id, rawText, now);
+      if (!flood.ok) throw new RoomError("duplicate_message", `You already sent that; try again in ${Math.ceil(flood.retryAfterMs / 1000)} s`);
+      const verdict = await s.safety.check(rawText, { surface: "chat" });
+      if (verdict.action === "block") throw new RoomError(verdict.code, verdict.message);
+      if (this.closing) return;
+      const text = verdict.action === "redact" ? verdict.text : rawText;
+      if (verdict.action === "redact") {
+        client.send("notice", { code: "redacted", reasons: verdict.reasons, message: verdict.hint ?? `Parts of your message were removed (${verdict.reasons.join(", ")})` });
+      }
+      this.lastPost.set(auth.id, now);
+      this.audience.add(text, now);
+      this.addLine(auth.id, auth.displayName, text, "chat");
+    }
+
+    private onMood(client: Client, mood: string, intensity: number, auth: RoomAuth) {
+      if (auth.anonymous || auth.id !== this.stream.creatorId) throw new RoomError("forbidden", "Only the creator sets the room's mood");
+      this.state.mood = mood;
+      this.state.moodIntensity = intensity;
+      s.stores.later.doc(moodSampleWrite({ roomType: "stream", roomId: this.stream.id, source: "creator", mood, intensity, ts: this.now() }));
+      client.send("mood_set", { mood, intensity });
+    }
+
+    private async onModerate(client: Client, m: ModerateMessage, auth: RoomAuth) {
+      if (auth.anonymous || !this.isModerator(auth)) throw new RoomError("forbidden", "Only the creator and moderators can moderate");
+      const target = m.userId;
+      if (target !== undefined && (target === this.stream.creatorId || target === auth.id)) throw new RoomError("forbidden", "You cannot moderate yourself or the creator");
+      const targetName = target ? (this.seatsOf(target)[0]?.name ?? "a user") : "";
+      const now = this.now();
+      switch (m.action) {
+        case "mute": {
+          const until = m.seconds ? now + m.seconds * 1000 : 0;
+          this.mutes.set(target!, { until });
+          this.state.modPanel.muted.set(target!, new MutedUser({ userId: target!, name: targetName, until }));
+          for (const seat of this.seatsOf(target!)) this.clients.get(seat.sessionId)?.send("muted", { until });
+          break;
+        }
+        case "unmute":
+          this.mutes.delete(target!);
+          this.state.modPanel.muted.delete(target!);
+          for (const seat of this.seatsOf(target!)) this.clients.get(seat.sessionId)?.send("unmuted", {});
+          break;
+        case "ban":
+          await s.streams.ban(this.stream.creatorId, target!, auth.id);
+          this.kickUser(target!, "banned");
+          break;
+        case "unban":
+          await s.streams.unban(this.stream.creatorId, target!);
+          break;
+        case "kick":
+          this.kickUser(target!, "kicked");
+          break;
+        case "delete": {
+          const index = this.state.chat.findIndex((l) => l.id === m.messageId);
+          if (index < 0) throw new RoomError("not_found", "That message is no longer in the chat");
+          this.state.chat.splice(index, 1);
+          s.stores.later.doc({ op: "set", collection: chatCollection(this.stream.id), id: m.messageId!, data: { deleted: true, text: "" }, merge: true });
+          break;
+        }
+        case "slow":
+          this.state.slowModeSeconds = m.seconds!;
+          this.addLine(null, "TeezU", m.seconds ? `Slow mode: one message every ${m.seconds} s` : "Slow mode is off", "system");
+          break;
+      }
+      client.send("moderated", { action: m.action, ...(target ? { userId: target } : {}), ...(m.messageId ? { messageId: m.messageId } : {}) });
+    }
+
+    private async onReport(client: Client, m: { reason: string; userId?: string; messageId?: string }, auth: RoomAuth) {
+      if (auth.anonymous || !can(auth.role, "moderation.report")) throw new RoomError("forbidden", "Log in to report");
+      const report = await s.streams.report({ streamId: this.stream.id, reporterId: auth.id, targetUserId: m.userId ?? null, messageId: m.messageId ?? null, reason: m.reason });
+      const reports = this.state.modPanel.reports;
+      reports.push(new ReportItem({ id: report.id, reporterId: auth.id, reporterName: auth.displayName, targetUserId: m.userId ?? "", messageId: m.messageId ?? "", reason: m.reason, ts: this.now() }));
+      if (reports.length > MAX_REPORTS_SHOWN) reports.splice(0, reports.length - MAX_REPORTS_SHOWN);
+      client.send("reported", { id: report.id });
+    }
+
+    private async onPanic(auth: RoomAuth) {
+      if (auth.anonymous || !this.isModerator(auth)) throw new RoomError("forbidden", "Only the creator and moderators can use the panic button");
+      await this.kill(auth.id);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Panic: everyone out now; persistence and the ingest cut follow. */
+    private async kill(actorId: string) {
+      if (this.closing) return;
+      this.closing = true;
+      await this.lock();
+      this.state.status = "killed";
+      this.broadcast("killed", {});
+      this.disconnect(CLOSE_KILLED).catch((err: unknown) => this.log.error({ err }, "disconnect after panic failed"));
+      await Promise.allSettled([
+        s.events.publish({ type: "stream.killed", streamId: this.stream.id, by: actorId }),
+        s.streams.kill(this.stream.id, actorId, "panic"),
+      ]).then((results) => results.forEach((r) => r.status === "rejected" && this.log.error({ err: r.reason, streamId: this.stream.id }, "panic follow-up failed")));
+    }
+
+    private onEngineEvent(e: EngineEvent) {
+      if (!("streamId" in e) || e.streamId !== this.stream.id || this.closing) return;
+      switch (e.type) {
+        case "stream.published":
+          this.state.status = "live";
+          this.state.hlsUrl = e.hlsUrl;
+          this.startedAt ??= new Date();
+          this.addLine(null, "TeezU", "The stream is live", "system");
+          break;
+        case "stream.unpublished":
+          this.state.status = "offline";
+          this.addLine(null, "TeezU", "The stream went offline", "system");
+          break;
+        case "stream.energy":
+          this.state.energy = Math.max(0, Math.min(100, Math.round(e.energy)));
+          break;
+        case "stream.killed":
+          void this.kill(e.by);
+          break;
+        case "stream.ended":
+          this.closing = true;
+          this.state.status = "ended";
+          this.addLine(null, "TeezU", "The stream has ended", "system");
+          void this.lock();
+          this.broadcast("ended", {});
+          this.clock.setTimeout(() => void this.disconnect(CLOSE_ENDED), 3000);
+          break;
+      }
+    }
+
+    private addLine(userId: string | null, name: string, text: string, kind: ChatKind) {
+      const ts = this.now();
+      const id = `${ts.toString(36)}${randomBytes(5).toString("hex")}`;
+      const chat = this.state.chat;
+      const drop = overflow(chat.length);
+      if (drop > 0) chat.splice(0, drop);
+      chat.push(new ChatLine({ id, userId: userId ?? "", name, text, kind, ts }));
+      this.chatLines++;
+      const doc: ChatLineDoc = { id, streamId: this.stream.id, userId, name, text, kind, ts, seq: seqKey(ts, ++this.lineCounter), deleted: false };
+      s.stores.later.doc({ op: "set", collection: chatCollection(this.stream.id), id, data: doc });
+    }
+
+    private kickUser(userId: string, why: "kicked" | "banned") {
+      for (const seat of this.seatsOf(userId)) {
+        const c = this.clients.get(seat.sessionId);
+        c?.send(why, {});
+        c?.leave(CLOSE_KICKED);
+      }
+    }
+
+    private seatsOf(userId: string): Seat[] {
+      return [...this.seats.values()].filter((x) => x.userId === userId);
+    }
+
+    private isModerator(auth: RoomAuth): boolean {
+      return !auth.anonymous && (auth.id === this.stream.creatorId || STAFF.includes(auth.role));
+    }
+
+    private updateViewerCount() {
+      const count = countViewers(this.seats.values());
+      this.state.viewerCount = count;
+      if (count > this.state.peakViewers) this.state.peakViewers = count;
+      // Coalesced: a burst of joins costs one cache write.
+      if (this.mirrorPending) return;
+      this.mirrorPending = true;
+      this.clock.setTimeout(() => {
+        this.mirrorPending = false;
+        s.stores.later.cache({ op: "set", key: viewerKey(this.stream.id), value: String(this.state.viewerCount), ttlMs: VIEWER_KEY_TTL_MS });
+      }, 1000);
+    }
+
+    private refreshAudienceMood() {
+      const now = this.now();
+      const { mood, intensity } = this.audience.current(now);
+      if (mood !== this.state.audienceMood) {
+        this.state.audienceMood = mood;
+        s.stores.later.doc(moodSampleWrite({ roomType: "stream", roomId: this.stream.id, source: "audience", mood, intensity, ts: now }));
+      }
+      // Keeps the live-list viewer count alive while the room lives.
+      s.stores.later.cache({ op: "set", key: viewerKey(this.stream.id), value: String(this.state.viewerCount), ttlMs: VIEWER_KEY_TTL_MS });
+    }
+  };
+}
+
+export const viewerKey = (streamId: string) => `stream:${streamId}`;
+export const hlsUrlOf = (streamId: string) => `/hls/${streamId}/index.m3u8`;

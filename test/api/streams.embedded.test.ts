@@ -1,0 +1,3 @@
+import { streamsSuite } from "./streams.suite.ts";
+
+streamsSuite("embedded: SQLite, memory cache, embedded docs and vectors", async () => ({}));
