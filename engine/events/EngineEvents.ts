@@ -11,7 +11,10 @@ export type EngineEvent =
   | { type: "stream.published"; streamId: string; hlsUrl: string }
   | { type: "stream.unpublished"; streamId: string }
   /** From media analysis: loudness-derived energy 0–100. */
-  | { type: "stream.energy"; streamId: string; energy: number };
+  | { type: "stream.energy"; streamId: string; energy: number }
+  /** From the wallet: a creator changed the tip menu, or a stream's goal; rooms reload them. */
+  | { type: "tipmenu.updated"; creatorId: string }
+  | { type: "goal.updated"; streamId: string };
 
 const CHANNEL = "engine-events";
 

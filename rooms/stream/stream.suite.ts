@@ -221,6 +221,44 @@ export function streamSuite(label: string, overrides: () => Promise<Env>, crowd:
       expect(audit.body.items.some((a: any) => a.targetId === streamId)).toBe(true);
     });
 
+    it("goes live on the ingest event, lists its viewer count, hides admins who watch hidden, and records stats at the end", async () => {
+      const creator = await user("creator");
+      const streamId = await newStream(creator.token);
+      const host = await join(streamId, creator.token);
+      const viewers = await Promise.all(Array.from({ length: 3 }, () => join(streamId, null)));
+      const member = await user();
+      const memRoom = await join(streamId, member.token);
+      await expect(join(streamId, member.token, { hidden: true })).rejects.toMatchObject({ code: 403 });
+      const hidden = await join(streamId, adminToken, { hidden: true });
+      await until(() => st(host).viewerCount === 5, "count without the hidden admin");
+      const denied = next(hidden, "error");
+      hidden.send("chat", { text: "observing quietly" });
+      expect(await denied).toMatchObject({ code: "forbidden" });
+
+      await t.engine.services.streams.setStatus(streamId, "live");
+      await t.engine.services.events.publish({ type: "stream.published", streamId, hlsUrl: `/hls/${streamId}/index.m3u8` });
+      await until(() => st(memRoom).status === "live" && st(memRoom).hlsUrl.endsWith("index.m3u8"), "live status in the room");
+      memRoom.send("chat", { text: "Great to see you live" });
+      await until(() => st(host).chat.some((l: any) => l.text === "Great to see you live"), "chat line");
+
+      let listed: any;
+      for (let i = 0; i < 40 && listed?.viewerCount !== 5; i++) {
+        const list = await t.api("/streams?status=live");
+        listed = list.body.items.find((s: any) => s.id === streamId);
+        if (listed?.viewerCount !== 5) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(listed).toMatchObject({ id: streamId, status: "live", viewerCount: 5 });
+
+      await Promise.all([host, ...viewers, memRoom, hidden].map((r) => r.leave()));
+      let stream: any;
+      for (let i = 0; i < 40 && !(stream?.chatLines >= 2); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        stream = (await t.api(`/streams/${streamId}`, { token: creator.token })).body;
+      }
+      expect(stream).toMatchObject({ peakViewers: 5 });
+      expect(stream.chatLines).toBeGreaterThanOrEqual(2); // the system "live" line and the member's line
+    });
+
     it("keeps chat history readable over HTTP after the room disposes and after a restart", async () => {
       const creator = await user("creator");
       const member = await user(undefined, "Historian");
