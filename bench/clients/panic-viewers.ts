@@ -1,11 +1,11 @@
 // Client process for the panic benchmark: N anonymous viewers and the creator join one stream;
 // the creator presses panic; prints how long until every viewer saw its connection close.
-import { Client } from "@colyseus/sdk";
+import { Client, type Room } from "@colyseus/sdk";
 
 const [url, streamId, creatorToken, countArg] = process.argv.slice(2) as [string, string, string, string];
 const count = Number(countArg);
 
-const viewers = [];
+const viewers: Room[] = [];
 for (let i = 0; i < count; i += 50) {
   const batch = await Promise.all(Array.from({ length: Math.min(50, count - i) }, () => new Client(url).joinOrCreate("stream", { streamId })));
   viewers.push(...batch);
