@@ -38,6 +38,11 @@ const schema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: z.url().optional(),
   OPENAI_MODEL: optionalString,
+  // Which model the pro AI tiers (pro, creator, debug) get; unset → OPENAI_MODEL.
+  OPENAI_MODEL_PRO: optionalString,
+  OPENAI_EMBEDDING_MODEL: optionalString,
+  // Some OpenAI-compatible servers have no /moderations: "offline" keeps the blocklist classifier alone.
+  OPENAI_MODERATION: z.enum(["openai", "offline"]).optional(),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   // Write-behind tunables: how long a store may lag behind the rooms, and how much memory it may hold.
@@ -47,6 +52,13 @@ const schema = z.object({
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(10),
   LOGIN_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(100),
   BCRYPT_COST: z.coerce.number().int().min(10).max(15).default(10),
+  // Media: which RTMP ingest runs (the embedded node-media-server, an external nginx-rtmp, or none).
+  INGEST: z.enum(["embedded", "nginx", "off"]).default("embedded"),
+  FFMPEG_PATH: optionalString,
+  HLS_ABR: boolFlag,
+  // Goes into nginx's callback URLs (query string), so URL-safe characters only.
+  INGEST_SHARED_SECRET: z.string().regex(/^[A-Za-z0-9._~-]{24,256}$/, "24–256 URL-safe characters (A-Z a-z 0-9 . _ ~ -)").optional(),
+  INGEST_CONTROL_URL: z.url().optional(),
   // Test-only: a suite whose real service (MariaDB, Redis, FFmpeg, Chromium) is missing fails instead of skipping.
   TEEZU_REQUIRE_SERVICES: boolFlag,
   TEST_MYSQL_URL: z.string().default("mysql://root@127.0.0.1:3306/test"),
@@ -95,6 +107,12 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     throw new EnvError("Invalid environment variable ADMIN_PASSWORD: ADMIN_EMAIL and ADMIN_PASSWORD are set together or not at all");
   }
+  if (env.INGEST === "nginx" && env.INGEST_SHARED_SECRET === undefined) {
+    throw new EnvError("Invalid environment variable INGEST_SHARED_SECRET: required with INGEST=nginx (nginx's on_publish callbacks present it)");
+  }
+  if (env.INGEST === "nginx" && env.INGEST_CONTROL_URL === undefined) {
+    throw new EnvError("Invalid environment variable INGEST_CONTROL_URL: required with INGEST=nginx (panic drops the publisher through nginx-rtmp's control endpoint)");
+  }
   return { ...env, DATA_DIR: resolve(env.DATA_DIR), isProduction: env.NODE_ENV === "production" };
 }
 
@@ -120,7 +138,10 @@ export const envDocs: Record<keyof RawEnv, string> = {
   PINECONE_INDEX_HOST: "https URL of the Pinecone index data plane",
   OPENAI_API_KEY: "unset → offline AI",
   OPENAI_BASE_URL: "any OpenAI-compatible server",
-  OPENAI_MODEL: "chat model name",
+  OPENAI_MODEL: "chat model name (default gpt-4o-mini)",
+  OPENAI_MODEL_PRO: "chat model of the pro, creator and debug AI tiers (default OPENAI_MODEL)",
+  OPENAI_EMBEDDING_MODEL: "embedding model, 1536 dimensions (default text-embedding-3-small)",
+  OPENAI_MODERATION: "openai (default with a key) or offline: which classifier checks AI input and output",
   STRIPE_SECRET_KEY: "unset → dev top-ups outside production",
   STRIPE_WEBHOOK_SECRET: "verifies Stripe-Signature on /webhooks/stripe",
   WRITE_BEHIND_FLUSH_MS: "how often queued chat/analytics/memory writes are flushed (default 2000)",
@@ -128,6 +149,11 @@ export const envDocs: Record<keyof RawEnv, string> = {
   LOGIN_MAX_ATTEMPTS: "failed logins per account per 15 min before 429 (default 10)",
   LOGIN_MAX_ATTEMPTS_PER_IP: "failed logins per client IP per 15 min before 429 (default 100)",
   BCRYPT_COST: "bcrypt cost factor, 10–15 (default 10)",
+  INGEST: "RTMP ingest: embedded (node-media-server in this process, default), nginx (external nginx-rtmp calling back), off",
+  FFMPEG_PATH: "ffmpeg binary for HLS transcoding; unset → ffmpeg on PATH, else @ffmpeg-installer's static build",
+  HLS_ABR: "1 → an ABR ladder (source + 480p) with a master playlist; default one rendition",
+  INGEST_SHARED_SECRET: "with INGEST=nginx: secret nginx's on_publish callbacks carry (≥ 24 URL-safe chars)",
+  INGEST_CONTROL_URL: "with INGEST=nginx: nginx-rtmp control base URL, e.g. http://127.0.0.1:8081/control (panic drops publishers)",
   TEEZU_REQUIRE_SERVICES: "tests: 1 → suites fail when MariaDB/Redis/FFmpeg/Chromium are missing",
   TEST_MYSQL_URL: "tests: the MariaDB to test against (default mysql://root@127.0.0.1:3306/test)",
   TEST_REDIS_URL: "tests: the Redis to test against (default redis://127.0.0.1:6379)",

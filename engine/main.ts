@@ -2,6 +2,7 @@
 import { EnvError, loadEnv, type Env } from "../config/env.ts";
 import { createLogger } from "./logger.ts";
 import { startEngine } from "./server.ts";
+import { clientBuildState, ensureClientBuilt } from "./tools/build-client.ts";
 import { SEED_PASSWORD } from "./seed-data.ts";
 
 let env: Env;
@@ -16,6 +17,20 @@ try {
 }
 
 const logger = createLogger(env);
+
+// The web client is served from client/build: build it first when missing or older than its
+// sources (a fresh clone, a pull). A failed build leaves the engine up with the fallback page.
+const clientState = clientBuildState();
+if (!clientState.fresh) {
+  logger.info({ reason: clientState.reason }, "building the web client (first start or sources changed; ~10 s)");
+  try {
+    await ensureClientBuilt({ quiet: true });
+    logger.info("web client built");
+  } catch (err) {
+    logger.error({ err }, "web client build failed: serving the fallback page (run `npm run build:client` to see why)");
+  }
+}
+
 try {
   const engine = await startEngine(env, logger);
   const url = `http://localhost:${engine.port}`;

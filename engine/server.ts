@@ -14,10 +14,12 @@ import type { Env } from "../config/env.ts";
 import { openStores, closeStores } from "../storage/index.ts";
 import { bootstrapAdmin } from "./auth/bootstrapAdmin.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { guardAbortedResponses } from "./runtime/uwsAbortedResponse.ts";
 import { API_PREFIX, mountRoutes, sendError } from "./http/router.ts";
 import { HttpError } from "./http/errors.ts";
 import { mountMonitor } from "./http/routes/adminRooms.ts";
 import { allRoutes } from "./http/routes/index.ts";
+import { mountHls } from "./media/mountHls.ts";
 import { createServices, type Services } from "./services.ts";
 import { defineRooms } from "../rooms/index.ts";
 
@@ -72,9 +74,11 @@ export async function startEngine(env: Env, logger: Logger = createLogger(env), 
     // With Redis, engines share presence and matchmaking: a client of any process reaches any room.
     ...(env.REDIS_URL ? { presence: new RedisPresence(env.REDIS_URL), driver: new RedisDriver(env.REDIS_URL) } : {}),
     express: (app) => {
+      guardAbortedResponses(app);
       app.disable("x-powered-by");
       mountRoutes(app, routes, { logger, authenticate: (t) => services.auth.authenticate(t) });
       mountMonitor(app, services);
+      mountHls(app, { root: services.liveMedia.output.root, signer: services.hlsSigner, streams: services.streams, logger });
       mountClient(app);
       app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
         logger.error({ err }, "unhandled request error");
@@ -84,6 +88,8 @@ export async function startEngine(env: Env, logger: Logger = createLogger(env), 
   });
 
   await server.listen(env.PORT);
+  // RTMP on RTMP_PORT in this process; never throws: without ffmpeg or the port, ingest is off and says why.
+  await services.liveMedia.start();
   ready = true;
   logger.info({ port: env.PORT, transport: env.TRANSPORT, stores: storeKinds(services) }, "engine ready");
 
@@ -91,6 +97,8 @@ export async function startEngine(env: Env, logger: Logger = createLogger(env), 
   const stop = () =>
     (stopping ??= (async () => {
       ready = false;
+      // Publishers and transcoders first, while the stores still take the "offline" status.
+      await services.liveMedia.stop().catch((err: unknown) => logger.error({ err }, "media shutdown failed"));
       logger.info("shutting down: closing rooms");
       try {
         await server.gracefullyShutdown(false);

@@ -2,6 +2,8 @@
 // (no module globals). Later features add their service here.
 import type { Env } from "../config/env.ts";
 import type { Stores } from "../storage/index.ts";
+import { createAiServices, type AiServices } from "./ai/AiServices.ts";
+import { registerAiPersonalData } from "./ai/personalData.ts";
 import { AuthService } from "./auth/AuthService.ts";
 import { EngineEvents } from "./events/EngineEvents.ts";
 import { BlocklistTextSafety, type TextSafety } from "./safety/TextSafety.ts";
@@ -17,8 +19,15 @@ import { StreamService } from "./streams/StreamService.ts";
 import type { StreamChange } from "./streams/types.ts";
 import { UserSettingsStore } from "./users/UserSettings.ts";
 import { meView } from "./users/views.ts";
+import { createMediaServices, type MediaServices } from "./media/createMediaServices.ts";
+import { createDmRecords, type DmRecords } from "../rooms/dm/records.ts";
+import { createWheelRecords, type WheelRecords } from "../rooms/wheel/records.ts";
+import { GamificationService } from "./gamification/GamificationService.ts";
+import { registerGamificationPersonalData } from "./gamification/personalData.ts";
+import { registerWalletPersonalData } from "./wallet/personalData.ts";
+import { WalletService } from "./wallet/WalletService.ts";
 
-export interface Services {
+export interface Services extends MediaServices {
   env: Env;
   logger: Logger;
   version: string;
@@ -31,8 +40,18 @@ export interface Services {
   events: EngineEvents;
   streams: StreamService;
   media: MediaLibrary;
+  /** Ledger, tips/transfers (RoomWallet), Stripe top-ups, tip menus, goals, PPV, payouts, revenue. */
+  wallet: WalletService;
   /** Text safety for chat, DMs, profiles and AI output (offline blocklist classifier by default). */
   safety: TextSafety;
+  /** AI companions, memory, guardrails, creator twin, icebreakers (engine/ai; offline without a key). */
+  ai: AiServices;
+  /** DM public keys, blocks and stored (ciphertext-only) conversations. */
+  dm: DmRecords;
+  /** Spin-to-tip wheel configs, seeds (commit/reveal) and the winner log. */
+  wheels: WheelRecords;
+  /** XP, tiers, achievements and leaderboards. */
+  gamification: GamificationService;
   isReady(): boolean;
   checkStores(): Promise<Record<string, string>>;
 }
@@ -80,6 +99,10 @@ export function createServices(env: Env, logger: Logger, stores: Stores, isReady
     },
   });
 
+  const offlineSafety = new BlocklistTextSafety();
+  const ai = createAiServices({ env, stores, logger, offlineSafety });
+  registerAiPersonalData(personalData, ai);
+
   const events = new EngineEvents(stores.cache, logger);
   const rtmpHost = env.PUBLIC_ADDRESS?.split(":")[0] ?? "localhost";
   const streams = new StreamService({
@@ -91,6 +114,31 @@ export function createServices(env: Env, logger: Logger, stores: Stores, isReady
     notify: (change) => forwardStreamChange(events, change, logger),
   });
   const media = new MediaLibrary(stores.sql);
+  const mediaServices = createMediaServices(env, logger, stores, streams, events);
+  const wallet = new WalletService({
+    sql: stores.sql,
+    events,
+    logger: logger.child({ mod: "wallet" }),
+    safety: offlineSafety,
+    stripe: {
+      secretKey: env.STRIPE_SECRET_KEY,
+      webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+      production: env.isProduction,
+      returnBase: `http://${env.PUBLIC_ADDRESS ?? `localhost:${env.PORT}`}`,
+    },
+  });
+  // Registered after the streams holder, so it is erased before the streams it reads.
+  registerWalletPersonalData(personalData, wallet, stores.sql);
+  const dm = createDmRecords(stores, logger, personalData);
+  const wheels = createWheelRecords(stores.docs, personalData);
+  const gamification = new GamificationService({
+    cache: stores.cache,
+    docs: stores.docs,
+    later: stores.later,
+    logger,
+    names: async (ids) => new Map((await Promise.all(ids.map((id) => stores.sql.users.byId(id)))).flatMap((u) => (u ? [[u.id, u.displayName] as const] : []))),
+  });
+  registerGamificationPersonalData(personalData, gamification, () => stores.queue.flush());
 
   const checkStores = async () => {
     const entries = await Promise.all(
@@ -106,7 +154,7 @@ export function createServices(env: Env, logger: Logger, stores: Stores, isReady
     return Object.fromEntries(entries);
   };
 
-  return { env, logger, version: "0.1.0", stores, tokens, hasher, auth, settings, personalData, events, streams, media, safety: new BlocklistTextSafety(), isReady, checkStores };
+  return { env, logger, version: "0.1.0", stores, tokens, hasher, auth, settings, personalData, events, streams, media, wallet, safety: offlineSafety, ai, dm, wheels, gamification, ...mediaServices, isReady, checkStores };
 }
 
 /** Ends and kills made over HTTP reach the stream's room and the ingest, in whatever process they run. */

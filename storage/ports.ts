@@ -134,8 +134,19 @@ export interface WriteBehindStats {
 }
 
 export interface WriteBehind {
-  /** Accepts a write. Once this returns, the write survives a store outage and a clean shutdown. */
+  /**
+   * Accepts a write. Once this returns, the write survives a store outage and a clean shutdown;
+   * once a later `durable()` resolves, a crash (SIGKILL, power loss) too.
+   */
   enqueue(write: QueuedWrite): void;
+  /**
+   * Resolves once every write enqueued before the call is fsynced to the local journal (or
+   * already applied), so it survives a crash. Await it before acknowledging a write to users
+   * (e.g. before a chat line enters room state); it costs one group commit, a few milliseconds,
+   * shared by concurrent callers. Rejects when the journal cannot be written; the writes stay
+   * queued and are still applied, they are just not crash-safe.
+   */
+  durable(): Promise<void>;
   stats(): WriteBehindStats;
   /** Applies everything now; rejects only if a sink still fails (items are then kept/spilled). */
   flush(): Promise<void>;

@@ -5,6 +5,8 @@ import { z } from "zod";
 import { can } from "../../config/roles.ts";
 import type { Logger } from "../logger.ts";
 import type { AuthUser } from "../auth/AuthUser.ts";
+import { InvalidDocError } from "../../storage/docs/InvalidDocError.ts";
+import { InvalidCursorError } from "../../storage/sql/errors.ts";
 import { HttpError, errorBody, forbidden, invalidRequest, unauthorized } from "./errors.ts";
 import type { RouteDef } from "./route.ts";
 
@@ -126,6 +128,10 @@ export function mountRoutes(app: express.Application, routes: readonly RouteDef[
         else res.status(status).json(result.body);
       } catch (err) {
         if (err instanceof HttpError) return sendError(res, err);
+        // Stores refuse what the client sent (a forged cursor, a lone surrogate): that is a 400, not a
+        // crash, for every route, including ones that forget to map it (found by test/fuzz).
+        if (err instanceof InvalidCursorError) return sendError(res, invalidRequest("query: not a cursor this list issued"));
+        if (err instanceof InvalidDocError) return sendError(res, invalidRequest(err.message));
         deps.logger.error({ err, path: def.path, method: def.method }, "route failed");
         sendError(res, new HttpError(500, "internal", "Internal error"));
       }

@@ -33,6 +33,8 @@ export const User = defineEntity({
     walletLocked: p.boolean().default(false),
     createdAt: timestamp(),
     updatedAt: timestamp(),
+    // What a creator has earned and not yet withdrawn; moves only with its ledger entries (engine/wallet).
+    earningsBalance: p.bigint("number").default(0),
   },
   indexes: [{ properties: ["createdAt", "id"] }, { properties: ["role"] }],
 });
@@ -72,6 +74,8 @@ export const Media = defineEntity({
     caption: p.text(),
     visibility: p.string().length(16).$type<MediaVisibility>(),
     createdAt: timestamp(),
+    /** Pay-per-view price in tokens; 0 = free. */
+    price: p.integer().default(0),
   },
   indexes: [{ properties: ["userId", "createdAt"] }],
 });
@@ -90,7 +94,14 @@ export const Transaction = defineEntity({
     idempotencyKey: p.string().length(191).nullable().unique(),
     reference: p.string().length(255).nullable(),
     createdAt: timestamp().index(),
+    /** The initiating user's balance right after this transaction, so a replay answers identically. */
+    balanceAfter: p.bigint("number").nullable(),
+    /** SHA-256 of what was asked; the same key with other parameters is a conflict, not a replay. */
+    requestHash: p.string().length(64).nullable(),
+    /** The payment provider's id (Stripe payment intent) that refunds and disputes name. */
+    externalRef: p.string().length(255).nullable().index(),
   },
+  indexes: [{ properties: ["kind", "createdAt"] }],
 });
 
 export const AuditLog = defineEntity({
@@ -162,7 +173,128 @@ export const Report = defineEntity({
   indexes: [{ properties: ["streamId", "status", "createdAt"] }],
 });
 
-export const ENTITIES = [User, RefreshTokenFamily, RefreshToken, Media, Transaction, AuditLog, Stream, CreatorBan, Report];
+// ---------------------------------------------------------------- wallet (migration 0003)
+
+/** One leg of a ledger transaction; the legs of each transaction sum to zero. */
+export const LedgerEntry = defineEntity({
+  name: "LedgerEntry",
+  tableName: "ledger_entries",
+  properties: {
+    id: id(),
+    transactionId: p.string().length(36).index(),
+    // "wallet:<userId>", "earnings:<userId>" or a "platform:…" account (engine/wallet/accounts.ts).
+    account: p.string().length(80),
+    amount: p.bigint("number"),
+    createdAt: timestamp(),
+  },
+  indexes: [{ properties: ["account", "createdAt", "id"] }],
+});
+
+/** Stripe webhook event ids already handled (deliveries are at-least-once). */
+export const StripeEvent = defineEntity({
+  name: "StripeEvent",
+  tableName: "stripe_events",
+  properties: {
+    id: p.string().primary().length(255),
+    type: p.string().length(64),
+    createdAt: timestamp(),
+  },
+});
+
+/** A wallet that needs an admin: e.g. a refund or dispute larger than what was left in it. */
+export const WalletFlag = defineEntity({
+  name: "WalletFlag",
+  tableName: "wallet_flags",
+  properties: {
+    id: id(),
+    userId: p.string().length(36).index(),
+    reason: p.string().length(32),
+    transactionId: p.string().length(36).nullable(),
+    /** Tokens that could not be recovered. */
+    amount: p.bigint("number"),
+    status: p.string().length(16),
+    note: p.string().length(500).nullable(),
+    createdAt: timestamp(),
+    resolvedAt: timestamp().nullable(),
+    resolvedBy: p.string().length(36).nullable(),
+  },
+  indexes: [{ properties: ["status", "createdAt"] }],
+});
+
+export const TipMenuItem = defineEntity({
+  name: "TipMenuItem",
+  tableName: "tip_menu_items",
+  properties: {
+    id: id(),
+    creatorId: p.string().length(36),
+    label: p.string().length(60),
+    price: p.integer(),
+    createdAt: timestamp(),
+    updatedAt: timestamp(),
+  },
+  indexes: [{ properties: ["creatorId", "createdAt"] }],
+});
+
+export const StreamGoal = defineEntity({
+  name: "StreamGoal",
+  tableName: "stream_goals",
+  properties: {
+    streamId: p.string().primary().length(36),
+    label: p.string().length(60),
+    target: p.integer(),
+    next: p.json<Array<{ label: string; target: number }>>(),
+    updatedAt: timestamp(),
+  },
+});
+
+/** Paid access to one resource (a media item, a PPV message); one row per user and resource. */
+export const Entitlement = defineEntity({
+  name: "Entitlement",
+  tableName: "entitlements",
+  properties: {
+    userId: p.string().primary().length(36),
+    resourceType: p.string().primary().length(32),
+    resourceId: p.string().primary().length(64),
+    transactionId: p.string().length(36).nullable(),
+    createdAt: timestamp(),
+  },
+});
+
+export const Payout = defineEntity({
+  name: "Payout",
+  tableName: "payouts",
+  properties: {
+    id: id(),
+    userId: p.string().length(36),
+    amount: p.bigint("number"),
+    status: p.string().length(16),
+    transactionId: p.string().length(36),
+    paidTransactionId: p.string().length(36).nullable(),
+    createdAt: timestamp(),
+    paidAt: timestamp().nullable(),
+    paidBy: p.string().length(36).nullable(),
+  },
+  indexes: [{ properties: ["userId", "createdAt"] }, { properties: ["status", "createdAt"] }],
+});
+
+export const ENTITIES = [
+  User,
+  RefreshTokenFamily,
+  RefreshToken,
+  Media,
+  Transaction,
+  AuditLog,
+  Stream,
+  CreatorBan,
+  Report,
+  LedgerEntry,
+  StripeEvent,
+  WalletFlag,
+  TipMenuItem,
+  StreamGoal,
+  Entitlement,
+  Payout,
+];
 
 export type UserEntity = InferEntity<typeof User>;
 export type RefreshTokenFamilyEntity = InferEntity<typeof RefreshTokenFamily>;
@@ -173,3 +305,10 @@ export type AuditLogEntity = InferEntity<typeof AuditLog>;
 export type StreamEntity = InferEntity<typeof Stream>;
 export type CreatorBanEntity = InferEntity<typeof CreatorBan>;
 export type ReportEntity = InferEntity<typeof Report>;
+export type LedgerEntryEntity = InferEntity<typeof LedgerEntry>;
+export type StripeEventEntity = InferEntity<typeof StripeEvent>;
+export type WalletFlagEntity = InferEntity<typeof WalletFlag>;
+export type TipMenuItemEntity = InferEntity<typeof TipMenuItem>;
+export type StreamGoalEntity = InferEntity<typeof StreamGoal>;
+export type EntitlementEntity = InferEntity<typeof Entitlement>;
+export type PayoutEntity = InferEntity<typeof Payout>;

@@ -23,6 +23,11 @@ export class Fifo<T> {
     return this.items.slice(this.head, this.head + n);
   }
 
+  /** Copies the items at positions [from, to) counted from the head. */
+  slice(from: number, to: number): T[] {
+    return this.items.slice(this.head + from, this.head + Math.min(to, this.length));
+  }
+
   /** Removes the first `n` items. */
   drop(n: number): void {
     this.head = Math.min(this.head + n, this.items.length);

@@ -1,10 +1,13 @@
 import { Fifo } from "./Fifo.ts";
+import type { JournalLane } from "./GroupCommit.ts";
 import type { SpillLog } from "./SpillLog.ts";
 import type { SinkApply, SpillRecord, SpillSegment, WriteBehindLogger } from "./types.ts";
 
 export interface SinkLaneOptions {
   name: string;
   log: SpillLog;
+  /** Journal every item (crash-safe) rather than write to disk only to bound memory or at shutdown. */
+  journal: boolean;
   maxBatch: number;
   applyTimeoutMs: number;
   backoff: { initialMs: number; maxMs: number };
@@ -12,44 +15,71 @@ export interface SinkLaneOptions {
   logger: WriteBehindLogger;
   /** Told whenever items enter (+) or leave (−) memory, so the queue can keep its global bound. */
   onMemory: (delta: number) => void;
+  /** The queue's group commit: runs this lane's `commit()` in its rounds. */
+  commits: { kick(chars: number): void; nextRound(): Promise<void> };
 }
 
-// After a failed spill (disk full, permissions) wait this long before the next try, so a broken
-// disk is not hammered on every enqueue.
-const SPILL_RETRY_MS = 1000;
-// Segments written by one spill step: enough to keep up with bursts, few enough to keep the
-// lane's loop (and so its applies) responsive and the open files few.
-const SEGMENTS_PER_SPILL = 16;
+// After a failed disk write (disk full, permissions) wait this long before the next try, so a
+// broken disk is not hammered on every enqueue.
+const WRITE_RETRY_MS = 1000;
+// Segments written by one round: enough to keep up with bursts, few enough to keep the open
+// files few and a round short.
+const SEGMENTS_PER_ROUND = 16;
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+interface Batch {
+  /** The segment applied as a whole, or null for items that are only in memory. */
+  segment: SpillSegment | null;
+  records: SpillRecord[];
+}
+
 /**
- * The items of one sink, in enqueue order: first its spill segments (older), then memory (newer).
- * All work on them — applying a batch, moving memory to disk — runs in one async loop at a time,
- * so a batch is never applied while the same items are being written to disk and the order
- * "disk before memory" holds without locks.
+ * The items of one sink, in enqueue order: first those in segments (`segments`, oldest first),
+ * then `unjournaled` ones that are only in memory. Memory holds the newest items: every unjournaled
+ * one, plus the journaled ones not yet released to bound memory; older ones are on disk only.
+ *
+ *   items:   [ segment … segment ][ unjournaled ]
+ *   memory:          [ journaled  ][ unjournaled ]
+ *
+ * Two loops work on them. The group commit's rounds append unjournaled items to segments (all of
+ * them when journaling, only what must leave memory otherwise). This lane's apply loop takes one
+ * whole segment per batch — sealing it first, so nothing is appended behind a batch — applies it
+ * and deletes the file; a crash can thus repeat at most the one batch applied but not yet deleted.
+ * Items are applied straight from memory only when they cannot be journaled (journaling off, or
+ * the disk failing), and never while a round writes this lane, so an item is never in both places.
  */
-export class SinkLane {
+export class SinkLane implements JournalLane {
   readonly name: string;
   applied = 0;
   failures = 0;
   /** Items ever handed to this lane (enqueued or replayed) and items that left it: flush targets. */
-  private accepted = 0;
+  accepted = 0;
   private removed = 0;
 
   private apply: SinkApply | null = null;
   private active = false;
   private closing = false;
   private readonly memory = new Fifo<SpillRecord>();
-  private readonly disk: SpillSegment[] = [];
-  /** Records of disk[0], read once and kept across retries. */
-  private diskHead: SpillRecord[] | null = null;
+  private readonly segments: SpillSegment[] = [];
+  /** Items in `segments`. */
+  private segmentItems = 0;
+  private unjournaled = 0;
+  /** Oldest memory copies the queue asked to release (memory bound). */
+  private spillWanted = 0;
+  /** The round writing this lane now, and the segment it appends to. */
+  private writing: { tail: SpillSegment | null; done: Promise<void> } | null = null;
+  /** An apply of unjournaled items is running: rounds leave this lane alone meanwhile. */
+  private direct = false;
+  private writeError: unknown = null;
+  private writeBlocked: NodeJS.Timeout | null = null;
+  private writeFailures = 0;
+  /** Records of segments[0], read once and kept across retries. */
+  private head: Batch | null = null;
   private pumping: Promise<void> | null = null;
   private drainWanted = false;
-  private spillWanted = 0;
-  private spillBlocked: NodeJS.Timeout | null = null;
   private backoffTimer: NodeJS.Timeout | null = null;
   private wakeScheduled = false;
   private consecutiveFailures = 0;
@@ -63,19 +93,27 @@ export class SinkLane {
     return this.apply !== null;
   }
 
+  get settled(): number {
+    return this.accepted - this.unjournaled;
+  }
+
+  get journalError(): unknown {
+    return this.writeError;
+  }
+
   get inMemory(): number {
     return this.memory.length;
   }
 
+  /** Items only on disk (their memory copy released, or replayed from an earlier process). */
   get spilled(): number {
-    let n = 0;
-    for (const s of this.disk) n += s.count;
-    return n;
+    return this.segmentItems - this.journaledInMemory();
   }
 
-  /** Memory items not yet promised to the disk. */
+  /** Memory items not yet promised to leave it. */
   get spillable(): number {
-    return this.spillBlocked ? 0 : Math.max(0, this.memory.length - this.spillWanted);
+    const releasable = this.writeBlocked ? this.journaledInMemory() : this.memory.length;
+    return Math.max(0, releasable - this.spillWanted);
   }
 
   get pendingSpill(): number {
@@ -84,7 +122,7 @@ export class SinkLane {
 
   /** Enqueue time of the oldest unapplied item, or undefined when empty. */
   oldestAt(): number | undefined {
-    return this.disk[0]?.oldestAt ?? this.memory.first()?.t;
+    return this.segments[0]?.oldestAt ?? this.memory.first()?.t;
   }
 
   oldestInMemory(): number | undefined {
@@ -100,7 +138,8 @@ export class SinkLane {
   /** A segment left by an earlier process: older than anything enqueued in this one. */
   adopt(segment: SpillSegment): void {
     if (this.active) throw new Error("SinkLane.adopt after activation");
-    this.disk.push(segment);
+    this.segments.push(segment);
+    this.segmentItems += segment.count;
     this.accepted += segment.count;
   }
 
@@ -113,7 +152,9 @@ export class SinkLane {
   push(record: SpillRecord): void {
     this.memory.push(record);
     this.accepted++;
+    this.unjournaled++;
     this.o.onMemory(1);
+    if (this.o.journal) this.o.commits.kick(record.j.length);
     if (this.memory.length >= this.o.maxBatch && !this.wakeScheduled) {
       // Deferred so the sink never runs inside the caller's enqueue().
       this.wakeScheduled = true;
@@ -126,17 +167,46 @@ export class SinkLane {
 
   /** Starts draining unless the sink is backing off. Called by the flush timer and early wake-ups. */
   tick(): void {
-    if (!this.canApply() || this.backoffTimer) return;
-    if (this.memory.length === 0 && this.disk.length === 0) return;
+    if (!this.canApply() || this.backoffTimer || this.isEmpty()) return;
     this.drainWanted = true;
     void this.ensurePump();
   }
 
-  /** Asks for the oldest `n` memory items to be moved to the spill log. */
+  /** Asks for the oldest `n` memory items to leave memory (journaled first if they are not yet). */
   requestSpill(n: number): void {
-    if (!this.active || this.spillBlocked || n <= 0) return;
+    if (!this.active || n <= 0) return;
     this.spillWanted += n;
-    void this.ensurePump();
+    this.releaseMemory();
+    if (this.spillWanted > 0) this.o.commits.kick(0);
+  }
+
+  wantsCommit(): boolean {
+    return this.active && !this.direct && !this.writing && !this.writeBlocked && this.toWrite() > 0;
+  }
+
+  async commit(): Promise<void> {
+    const n = Math.min(this.toWrite(), this.o.maxBatch * SEGMENTS_PER_ROUND);
+    if (n <= 0 || this.writing || this.direct) return;
+    const from = this.journaledInMemory();
+    const records = this.memory.slice(from, from + n);
+    const last = this.segments.at(-1);
+    const tail = last && !last.sealed && last.count < this.o.maxBatch ? last : null;
+    let done!: () => void;
+    this.writing = { tail, done: new Promise<void>((resolve) => (done = resolve)) };
+    try {
+      const fresh = await this.o.log.write(this.name, tail, records, this.o.maxBatch);
+      // Only this method lowers `unjournaled` while `writing` is set; pushes add behind `records`.
+      this.unjournaled -= n;
+      this.segmentItems += n;
+      for (const s of fresh) this.segments.push(s);
+      this.writeError = null;
+    } catch (err) {
+      this.writeFailed(err, n);
+    } finally {
+      this.writing = null;
+      done();
+    }
+    this.releaseMemory();
   }
 
   /** Applies everything accepted so far, retrying once now even when backing off. */
@@ -161,8 +231,9 @@ export class SinkLane {
   }
 
   /**
-   * Final flush, then every item still in memory goes to the spill log. Resolves false when some
-   * items could be neither applied nor spilled (they are lost if the process exits now).
+   * Final flush, then every item still only in memory is written to disk and memory is released.
+   * Resolves false when some items could be neither applied nor written (they are lost if the
+   * process exits now).
    */
   async shutdown(): Promise<boolean> {
     try {
@@ -173,25 +244,66 @@ export class SinkLane {
     this.closing = true;
     this.cancelBackoff();
     this.drainWanted = false;
-    if (this.spillBlocked) {
-      clearTimeout(this.spillBlocked);
-      this.spillBlocked = null;
-    }
-    while (this.memory.length > 0) {
-      const before = this.memory.length;
-      this.spillWanted = before;
-      await this.ensurePump();
-      if (this.memory.length >= before) {
-        if (this.spillBlocked) clearTimeout(this.spillBlocked);
-        this.spillBlocked = null;
+    if (this.pumping) await this.pumping;
+    // One more try even if the disk failed a moment ago: this is the last chance.
+    if (this.writeBlocked) clearTimeout(this.writeBlocked);
+    this.writeBlocked = null;
+    while (this.unjournaled > 0) {
+      const failuresBefore = this.writeFailures;
+      this.spillWanted = this.memory.length;
+      await this.o.commits.nextRound();
+      if (this.writeFailures > failuresBefore) {
         this.o.logger.error(
-          { sink: this.name, items: this.memory.length },
+          { sink: this.name, items: this.unjournaled },
           "write-behind: items could be neither applied nor spilled at shutdown",
         );
         return false;
       }
     }
+    this.spillWanted = this.memory.length;
+    this.releaseMemory();
     return true;
+  }
+
+  private journaledInMemory(): number {
+    return this.memory.length - this.unjournaled;
+  }
+
+  /** How many unjournaled items the next round should write. */
+  private toWrite(): number {
+    if (this.o.journal) return this.unjournaled;
+    return Math.min(this.unjournaled, Math.max(0, this.spillWanted - this.journaledInMemory()));
+  }
+
+  /** Drops the memory copies the queue asked for, as far as they are on disk already. */
+  private releaseMemory(): void {
+    const n = Math.min(this.spillWanted, this.journaledInMemory());
+    if (n > 0) {
+      this.memory.drop(n);
+      this.o.onMemory(-n);
+      this.spillWanted -= n;
+    }
+    // What cannot be written now is not promised: the queue asks again once the disk works.
+    if (this.writeBlocked || this.closing) this.spillWanted = Math.min(this.spillWanted, this.memory.length - this.unjournaled);
+    if (this.memory.length === 0) this.spillWanted = 0;
+  }
+
+  private writeFailed(err: unknown, items: number): void {
+    this.writeFailures++;
+    this.writeError = err;
+    this.o.logger.error(
+      { sink: this.name, err, items },
+      this.o.journal
+        ? "write-behind: journal write failed; items stay in memory and would not survive a crash"
+        : "write-behind: spill to disk failed; items stay in memory",
+    );
+    if (this.closing) return;
+    this.writeBlocked = setTimeout(() => {
+      this.writeBlocked = null;
+      this.writeError = null;
+      this.o.commits.kick(0);
+    }, WRITE_RETRY_MS);
+    this.writeBlocked.unref();
   }
 
   private canApply(): boolean {
@@ -199,12 +311,7 @@ export class SinkLane {
   }
 
   private isEmpty(): boolean {
-    return this.memory.length === 0 && this.disk.length === 0;
-  }
-
-  private hasPendingWork(): boolean {
-    if (this.spillWanted > 0 && this.memory.length > 0) return true;
-    return this.drainWanted && this.canApply() && !this.backoffTimer && !this.isEmpty();
+    return this.segments.length === 0 && this.unjournaled === 0;
   }
 
   private ensurePump(): Promise<void> {
@@ -212,15 +319,15 @@ export class SinkLane {
       this.pumping = this.pump()
         .catch((err: unknown) => {
           // Not expected (every step handles its own errors); stop instead of spinning, the next
-          // tick or spill request starts again.
+          // tick starts again.
           this.drainWanted = false;
-          this.spillWanted = 0;
+          this.direct = false;
           this.o.logger.error({ sink: this.name, err }, "write-behind: lane loop failed");
         })
         .finally(() => {
           this.pumping = null;
           // Work that arrived while the loop was winding down.
-          if (this.hasPendingWork()) void this.ensurePump();
+          if (this.drainWanted && this.canApply() && !this.backoffTimer && !this.isEmpty()) void this.ensurePump();
         });
     }
     return this.pumping;
@@ -228,13 +335,8 @@ export class SinkLane {
 
   private async pump(): Promise<void> {
     for (;;) {
-      if (this.spillWanted > 0 && this.memory.length > 0) {
-        await this.spillChunk();
-        continue;
-      }
-      this.spillWanted = 0;
       if (!this.drainWanted || !this.canApply() || this.backoffTimer) return;
-      let batch: { records: SpillRecord[]; fromDisk: boolean } | null;
+      let batch: Batch | null;
       try {
         batch = await this.nextBatch();
       } catch (err) {
@@ -246,47 +348,74 @@ export class SinkLane {
         this.drainWanted = false;
         return;
       }
-      if (!(await this.attempt(batch.records, batch.fromDisk))) {
+      if (!(await this.attempt(batch))) {
         this.scheduleRetry();
         return;
       }
     }
   }
 
-  private async nextBatch(): Promise<{ records: SpillRecord[]; fromDisk: boolean } | null> {
-    while (this.disk.length > 0) {
-      if (this.diskHead) return { records: this.diskHead, fromDisk: true };
-      const segment = this.disk[0]!;
-      segment.sealed = true;
-      const records = await this.o.log.read(segment);
-      if (records.length < segment.count) {
-        // Lines that went bad on disk since they were counted: they can never be applied.
-        this.removed += segment.count - records.length;
-        segment.count = records.length;
+  private async nextBatch(): Promise<Batch | null> {
+    for (;;) {
+      const segment = this.segments[0];
+      if (segment) {
+        if (this.head?.segment === segment) return this.head;
+        if (this.writing?.tail === segment) {
+          await this.writing.done;
+          continue;
+        }
+        await this.o.log.seal(segment); // marks it at once: the next round starts a new segment
+        const diskOnly = this.segmentItems - this.journaledInMemory();
+        let records: SpillRecord[];
+        if (diskOnly <= 0) records = this.memory.peek(segment.count);
+        else {
+          records = await this.o.log.read(segment);
+          if (records.length < segment.count) {
+            this.o.logger.warn(
+              { sink: this.name, file: segment.path, lost: segment.count - records.length },
+              "write-behind: segment lines went bad on disk; those items cannot be applied",
+            );
+          }
+        }
+        this.head = { segment, records };
+        return this.head;
       }
-      if (records.length > 0) {
-        this.diskHead = records;
-        return { records, fromDisk: true };
+      if (this.unjournaled === 0) return null;
+      if (this.writing) {
+        await this.writing.done;
+        continue;
       }
-      await this.o.log.remove(segment);
-      this.disk.shift();
+      if (this.o.journal && !this.writeBlocked) {
+        await this.o.commits.nextRound();
+        continue;
+      }
+      // Not journaled (journaling off, or the disk failing): apply from memory. Set before any
+      // await, so no round starts writing these items meanwhile.
+      this.direct = true;
+      return { segment: null, records: this.memory.peek(Math.min(this.o.maxBatch, this.unjournaled)) };
     }
-    if (this.memory.length > 0) return { records: this.memory.peek(this.o.maxBatch), fromDisk: false };
-    return null;
   }
 
-  private async attempt(records: SpillRecord[], fromDisk: boolean): Promise<boolean> {
-    // Parsed afresh for every attempt: a sink that mutates its payloads cannot change a retry.
-    const payloads = records.map((r) => JSON.parse(r.j) as unknown);
+  private async attempt(batch: Batch): Promise<boolean> {
+    const { segment, records } = batch;
     try {
-      await this.callApply(payloads);
+      if (records.length > 0) {
+        // Parsed afresh for every attempt: a sink that mutates its payloads cannot change a retry.
+        await this.callApply(records.map((r) => JSON.parse(r.j) as unknown));
+      }
     } catch (err) {
-      this.recordFailure(err, records.length, fromDisk);
+      if (!segment) this.endDirect();
+      this.recordFailure(err, records.length, segment !== null);
       return false;
     }
-    if (fromDisk) {
-      const segment = this.disk.shift()!;
-      this.diskHead = null;
+    if (segment) {
+      // Its first `diskOnly` items had no memory copy (any more); the rest leave memory now.
+      const diskOnly = this.segmentItems - this.journaledInMemory();
+      this.forget(Math.max(0, segment.count - diskOnly));
+      this.segments.shift();
+      this.segmentItems -= segment.count;
+      this.head = null;
+      this.removed += segment.count;
       try {
         await this.o.log.remove(segment);
       } catch (err) {
@@ -296,13 +425,28 @@ export class SinkLane {
         );
       }
     } else {
-      this.memory.drop(records.length);
-      this.o.onMemory(-records.length);
+      this.forget(records.length);
+      this.unjournaled -= records.length;
+      this.removed += records.length;
+      this.endDirect();
     }
     this.applied += records.length;
-    this.removed += records.length;
     this.consecutiveFailures = 0;
     return true;
+  }
+
+  private endDirect(): void {
+    this.direct = false;
+    // A round may have skipped this lane while the apply ran.
+    if (this.wantsCommit()) this.o.commits.kick(0);
+  }
+
+  /** Drops the oldest `n` memory items, which were just applied. */
+  private forget(n: number): void {
+    if (n <= 0) return;
+    this.memory.drop(n);
+    this.o.onMemory(-n);
+    this.spillWanted = Math.max(0, this.spillWanted - n);
   }
 
   private callApply(payloads: unknown[]): Promise<void> {
@@ -364,74 +508,5 @@ export class SinkLane {
   private cancelBackoff(): void {
     if (this.backoffTimer) clearTimeout(this.backoffTimer);
     this.backoffTimer = null;
-  }
-
-  /** Moves a share of the oldest memory items to disk. */
-  private async spillChunk(): Promise<void> {
-    const n = Math.min(this.spillWanted, this.memory.length, this.o.maxBatch * SEGMENTS_PER_SPILL);
-    const records = this.memory.peek(n);
-    const written = await this.writeToDisk(records);
-    this.memory.drop(written);
-    this.o.onMemory(-written);
-    if (written < n) {
-      this.spillWanted = 0;
-      if (!this.closing) {
-        this.spillBlocked = setTimeout(() => {
-          this.spillBlocked = null;
-        }, SPILL_RETRY_MS);
-        this.spillBlocked.unref();
-      }
-      return;
-    }
-    this.spillWanted -= n;
-  }
-
-  /** Returns how many of `records` (always a prefix) are now durable on disk. */
-  private async writeToDisk(records: SpillRecord[]): Promise<number> {
-    const max = this.o.maxBatch;
-    let done = 0;
-    const tail = this.disk.at(-1);
-    if (tail && !tail.sealed && tail.count < max) {
-      const part = records.slice(0, max - tail.count);
-      try {
-        await this.o.log.append(tail, part);
-      } catch (err) {
-        this.o.logger.error({ sink: this.name, err, items: records.length }, "write-behind: spill append failed; items stay in memory");
-        return 0;
-      }
-      done = part.length;
-    }
-    const parts: SpillRecord[][] = [];
-    for (let i = done; i < records.length; i += max) parts.push(records.slice(i, i + max));
-    // Segments are written side by side (one fsync each, overlapping) so spilling keeps up with a
-    // burst; sequence numbers are taken in call order, so their order on disk is still the queue's.
-    const results = await Promise.allSettled(parts.map((p) => this.o.log.create(this.name, p, { syncDir: false })));
-    let ok = results.findIndex((r) => r.status === "rejected");
-    if (ok < 0) ok = results.length;
-    for (let i = 0; i < results.length; i++) {
-      const r = results[i]!;
-      if (r.status !== "fulfilled") continue;
-      if (i < ok) {
-        this.disk.push(r.value);
-        done += parts[i]!.length;
-      } else {
-        // Behind a failed segment: keeping it would put newer items on disk ahead of older ones
-        // still in memory.
-        await this.o.log.remove(r.value).catch(() => {});
-      }
-    }
-    if (ok < results.length) {
-      const failed = results[ok] as PromiseRejectedResult;
-      this.o.logger.error(
-        { sink: this.name, err: failed.reason as unknown, items: records.length - done },
-        "write-behind: spill to disk failed; items stay in memory",
-      );
-    }
-    if (ok > 0) {
-      await this.o.log.syncDir().catch((err: unknown) => {
-        this.o.logger.warn({ sink: this.name, err }, "write-behind: spill directory fsync failed");
-      });
-    }
-    return done;
   }
 }

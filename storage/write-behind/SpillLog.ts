@@ -1,45 +1,11 @@
-import { mkdir, open, readdir, readFile, stat, truncate, unlink } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, stat, truncate, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { crc32 } from "node:zlib";
+import { SEGMENT_NAME, encodeSpillLine, decodeSpillLine, segmentName } from "./spillFormat.ts";
 import { noopLogger, type SpillRecord, type SpillSegment, type WriteBehindLogger } from "./types.ts";
 
-// Segment file: `seg-<seq, 12 digits>-<sink, URI-encoded>.jsonl`, one record per line:
-//   {"c":"<crc32 of everything after the comma, 8 hex>","t":<enqueuedAt>,"p":<payload JSON>}
-// Every line is plain JSON (readable with jq); the checksum sits at a fixed offset so a line
-// can be verified without parsing the payload, and a torn or corrupted line is skipped alone.
-const SEGMENT_NAME = /^seg-(\d{12,})-(.+)\.jsonl$/;
-const LINE_PREFIX = '{"c":"';
-const BODY_START = 16; // LINE_PREFIX + 8 hex digits + `",`
+export { encodeSpillLine, decodeSpillLine };
+
 const LOCK_FILE = ".lock";
-
-function hex8(n: number): string {
-  return n.toString(16).padStart(8, "0");
-}
-
-export function encodeSpillLine(record: SpillRecord): string {
-  const body = `"t":${record.t},"p":${record.j}}`;
-  return `${LINE_PREFIX}${hex8(crc32(body))}",${body}\n`;
-}
-
-/** Returns null for a line that is torn, corrupted or not ours. */
-export function decodeSpillLine(line: string): SpillRecord | null {
-  if (line.length < BODY_START + 10 || !line.startsWith(LINE_PREFIX) || line.slice(14, BODY_START) !== '",') {
-    return null;
-  }
-  const crcText = line.slice(LINE_PREFIX.length, 14);
-  if (!/^[0-9a-f]{8}$/.test(crcText)) return null;
-  const body = line.slice(BODY_START);
-  if (crc32(body) !== Number.parseInt(crcText, 16)) return null;
-  const payloadAt = body.indexOf(',"p":');
-  if (!body.startsWith('"t":') || payloadAt < 0 || !body.endsWith("}")) return null;
-  const t = Number(body.slice(4, payloadAt));
-  if (!Number.isFinite(t)) return null;
-  return { t, j: body.slice(payloadAt + 5, -1) };
-}
-
-function segmentName(seq: number, sink: string): string {
-  return `seg-${String(seq).padStart(12, "0")}-${encodeURIComponent(sink)}.jsonl`;
-}
 
 function isNodeError(err: unknown, code: string): boolean {
   return err instanceof Error && (err as NodeJS.ErrnoException).code === code;
@@ -54,14 +20,25 @@ function processAlive(pid: number): boolean {
   }
 }
 
+interface Part {
+  segment: SpillSegment;
+  data: Buffer;
+  count: number;
+  fresh: boolean;
+}
+
 /**
- * The durable side of the write-behind queue: append-only segment files under one directory,
- * one sink per segment, fsynced on every append batch. It only stores and returns records; which
- * records go to disk, and when a segment may be removed, is decided by the queue.
+ * The durable side of the write-behind queue (journal and spill log are the same files):
+ * append-only segment files under one directory, one sink per segment. It only stores and returns
+ * records; which records go to disk, and when a segment may be removed, is decided by the queue.
+ *
+ * The segment being appended to keeps its file handle open between writes: the journal appends
+ * every few milliseconds, and an open/close per append would cost more than the write.
  */
 export class SpillLog {
   private nextSeq = 1;
   private locked = false;
+  private readonly handles = new Map<SpillSegment, FileHandle>();
 
   constructor(
     readonly dir: string,
@@ -113,60 +90,74 @@ export class SpillLog {
   }
 
   /**
-   * Writes records into a new, fsynced segment. The directory entry is made durable too unless
-   * `syncDir: false` (the caller then creates several at once and calls `syncDir()` after).
+   * Appends one sink's records: first into `tail` (an unsealed segment of this process) up to
+   * `perSegment` lines, the rest into new segments; then fsyncs every file touched, and the
+   * directory when a segment was created. All or nothing: on failure the tail is cut back to its
+   * last good size and sealed, new segments are deleted, and the error is thrown.
+   * Returns the new segments, in order; the last stays open for appends unless it is full.
    */
-  async create(sink: string, records: readonly SpillRecord[], options: { syncDir?: boolean } = {}): Promise<SpillSegment> {
-    if (records.length === 0) throw new Error("SpillLog.create: no records");
-    const seq = this.nextSeq++;
-    const path = join(this.dir, segmentName(seq, sink));
-    const data = records.map(encodeSpillLine).join("");
-    try {
-      const fh = await open(path, "wx");
-      try {
-        await fh.writeFile(data, "utf8");
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      if (options.syncDir !== false) await this.syncDir();
-    } catch (err) {
-      await unlink(path).catch(() => {});
-      throw err;
+  async write(sink: string, tail: SpillSegment | null, records: readonly SpillRecord[], perSegment: number): Promise<SpillSegment[]> {
+    if (tail?.sealed) throw new Error(`SpillLog.write: segment ${tail.path} is sealed`);
+    const parts: Part[] = [];
+    let i = 0;
+    if (tail && tail.count < perSegment) {
+      i = Math.min(records.length, perSegment - tail.count);
+      parts.push({ segment: tail, data: encode(records.slice(0, i)), count: i, fresh: false });
     }
-    return {
-      seq,
-      sink,
-      path,
-      count: records.length,
-      oldestAt: records[0]!.t,
-      sealed: false,
-      bytes: Buffer.byteLength(data, "utf8"),
-    };
+    for (; i < records.length; i += perSegment) {
+      const chunk = records.slice(i, i + perSegment);
+      // Sequence numbers are taken here, in call order, so segment order on disk is the queue's.
+      const seq = this.nextSeq++;
+      const segment: SpillSegment = {
+        seq,
+        sink,
+        path: join(this.dir, segmentName(seq, sink)),
+        count: 0,
+        oldestAt: chunk[0]!.t,
+        sealed: false,
+        bytes: 0,
+      };
+      parts.push({ segment, data: encode(chunk), count: chunk.length, fresh: true });
+    }
+    // Files are written and fsynced side by side, and the directory (its new entries exist once
+    // the files are opened) alongside them: one fsync's latency per round, not one per file.
+    let dirSynced: Promise<void> | null = null;
+    const syncDirOnce = () => (dirSynced ??= this.syncDir());
+    const results = await Promise.allSettled(parts.map((p) => this.writePart(p, syncDirOnce)));
+    if (dirSynced) results.push(...(await Promise.allSettled([dirSynced])));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failure) {
+      await Promise.all(parts.map((p) => (p.fresh ? this.discard(p.segment) : this.cutBack(p.segment))));
+      throw failure.reason;
+    }
+    for (const p of parts) {
+      p.segment.count += p.count;
+      p.segment.bytes += p.data.length;
+    }
+    await Promise.all(parts.filter((p) => p.segment.count >= perSegment).map((p) => this.seal(p.segment)));
+    return parts.filter((p) => p.fresh).map((p) => p.segment);
+  }
+
+  /** Writes records into a new, fsynced segment (kept open for `append`). */
+  async create(sink: string, records: readonly SpillRecord[]): Promise<SpillSegment> {
+    if (records.length === 0) throw new Error("SpillLog.create: no records");
+    const [segment] = await this.write(sink, null, records, Number.POSITIVE_INFINITY);
+    return segment!;
   }
 
   /** Appends records to an unsealed segment and fsyncs. On failure the file is cut back and sealed. */
   async append(segment: SpillSegment, records: readonly SpillRecord[]): Promise<void> {
-    if (segment.sealed) throw new Error(`SpillLog.append: segment ${segment.path} is sealed`);
     if (records.length === 0) return;
-    const data = records.map(encodeSpillLine).join("");
-    try {
-      const fh = await open(segment.path, "a");
-      try {
-        await fh.writeFile(data, "utf8");
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-    } catch (err) {
-      // A half-written append would glue the next append onto a torn line: cut it off, and never
-      // append to this file again.
-      segment.sealed = true;
-      await truncate(segment.path, segment.bytes).catch(() => {});
-      throw err;
-    }
-    segment.count += records.length;
-    segment.bytes += Buffer.byteLength(data, "utf8");
+    await this.write(segment.sink, segment, records, Number.POSITIVE_INFINITY);
+  }
+
+  /** No more appends to this segment; releases its file handle. */
+  async seal(segment: SpillSegment): Promise<void> {
+    segment.sealed = true;
+    const fh = this.handles.get(segment);
+    if (!fh) return;
+    this.handles.delete(segment);
+    await fh.close().catch(() => {});
   }
 
   /** The segment's valid records in order; torn or corrupted lines are skipped with a warning. */
@@ -175,6 +166,7 @@ export class SpillLog {
   }
 
   async remove(segment: SpillSegment): Promise<void> {
+    await this.seal(segment);
     try {
       await unlink(segment.path);
     } catch (err) {
@@ -182,11 +174,46 @@ export class SpillLog {
     }
   }
 
-  /** Releases the directory lock. Every append was already fsynced. */
+  /** Releases file handles and the directory lock. Every write was already fsynced. */
   async close(): Promise<void> {
+    await Promise.all([...this.handles.keys()].map((s) => this.seal(s)));
     if (!this.locked) return;
     this.locked = false;
     await unlink(join(this.dir, LOCK_FILE)).catch(() => {});
+  }
+
+  /** Makes new directory entries (created segments) survive a power loss. */
+  async syncDir(): Promise<void> {
+    const fh = await open(this.dir, "r");
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  private async writePart(p: Part, syncDir: () => Promise<void>): Promise<void> {
+    let fh = this.handles.get(p.segment);
+    if (!fh) {
+      fh = await open(p.segment.path, p.fresh ? "ax" : "a");
+      this.handles.set(p.segment, fh);
+      if (p.fresh) void syncDir().catch(() => {}); // awaited by write()
+    }
+    await fh.writeFile(p.data);
+    // datasync also flushes the size change an append makes; it skips only timestamps.
+    await fh.datasync();
+  }
+
+  // A half-written append would glue the next append onto a torn line: cut it off, and never
+  // append to this file again.
+  private async cutBack(segment: SpillSegment): Promise<void> {
+    await this.seal(segment);
+    await truncate(segment.path, segment.bytes).catch(() => {});
+  }
+
+  private async discard(segment: SpillSegment): Promise<void> {
+    await this.seal(segment);
+    await unlink(segment.path).catch(() => {});
   }
 
   private async readPath(path: string): Promise<SpillRecord[]> {
@@ -235,14 +262,10 @@ export class SpillLog {
     }
     throw new Error(`write-behind spill dir ${this.dir}: could not take the lock`);
   }
+}
 
-  /** Makes new directory entries (created segments) survive a power loss. */
-  async syncDir(): Promise<void> {
-    const fh = await open(this.dir, "r");
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  }
+function encode(records: readonly SpillRecord[]): Buffer {
+  let text = "";
+  for (const r of records) text += encodeSpillLine(r);
+  return Buffer.from(text, "utf8");
 }

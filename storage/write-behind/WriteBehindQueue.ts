@@ -1,14 +1,25 @@
 import type { QueuedWrite, WriteBehind, WriteBehindStats } from "../ports.ts";
+import { GroupCommit } from "./GroupCommit.ts";
 import { SinkLane } from "./SinkLane.ts";
 import { SpillLog } from "./SpillLog.ts";
 import { noopLogger, type SinkApply, type WriteBehindLogger } from "./types.ts";
 
 export interface WriteBehindQueueOptions {
-  /** Directory of the spill log; one queue (one process) per directory, enforced by a lock file. */
+  /** Directory of the journal / spill log; one queue (one process) per directory, enforced by a lock file. */
   spillDir: string;
+  /**
+   * Journal every enqueued item (default), so a crash (SIGKILL, power loss) loses nothing that
+   * `durable()` confirmed. `false` writes to disk only to bound memory and at shutdown: a crash
+   * then loses what was only in memory. For benchmarks, not for production.
+   */
+  journal?: boolean;
+  /** Group commit: journal rounds (one fsync each) start at most this often, in ms; `durable()` waits up to this long plus the fsync. */
+  groupCommitMs?: number;
+  /** ...unless this many payload bytes (about) are waiting, then the next round starts at once. */
+  groupCommitBytes?: number;
   /** How long a write may wait in memory before it is applied; bounds how far a store lags. */
   flushIntervalMs?: number;
-  /** Most items handed to a sink at once, and the most items per spill segment. */
+  /** Most items handed to a sink at once, and the most items per segment (a segment is applied as one batch). */
   maxBatch?: number;
   /** Items kept in memory across all sinks before the oldest move to the spill log. */
   maxInMemory?: number;
@@ -23,6 +34,11 @@ export interface WriteBehindQueueOptions {
   logger?: WriteBehindLogger;
 }
 
+function nonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`WriteBehindQueue: ${name} must be a non-negative number`);
+  return value;
+}
+
 function positiveInt(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`WriteBehindQueue: ${name} must be a positive integer`);
   return value;
@@ -30,15 +46,19 @@ function positiveInt(name: string, value: number): number {
 
 /**
  * The one queue for non-money persistence (chat logs, view counts, analytics, AI memory,
- * embeddings). Writes are accepted synchronously, applied per sink in enqueue order in batches,
- * retried with back-off while a store is down, and kept in memory only up to `maxInMemory`:
- * beyond that the oldest go to an fsynced spill log, which the next start replays first.
+ * embeddings). Writes are accepted synchronously, journaled to fsynced segment files within
+ * milliseconds (group commit), applied per sink in enqueue order in batches, retried with back-off
+ * while a store is down, and kept in memory only up to `maxInMemory`: beyond that the oldest
+ * journaled items leave memory and are read back from disk when their turn comes. The next start
+ * replays whatever was journaled but not applied.
  *
  * Delivery is at-least-once: sinks must be idempotent (see `SinkApply`).
- * Lifecycle: `new` → `registerSink`… → `start()` (replays the spill log) → `enqueue`… → `close()`.
+ * Lifecycle: `new` → `registerSink`… → `start()` (replays the journal) → `enqueue`… → `close()`.
  */
 export class WriteBehindQueue implements WriteBehind {
   private readonly log: SpillLog;
+  private readonly commits: GroupCommit;
+  private readonly journal: boolean;
   private readonly lanes = new Map<string, SinkLane>();
   private readonly flushIntervalMs: number;
   private readonly maxBatch: number;
@@ -71,6 +91,17 @@ export class WriteBehindQueue implements WriteBehind {
     this.random = options.random ?? Math.random;
     this.logger = options.logger ?? noopLogger;
     this.log = new SpillLog(options.spillDir, this.logger);
+    this.journal = options.journal ?? true;
+    this.commits = new GroupCommit({
+      intervalMs: nonNegative("groupCommitMs", options.groupCommitMs ?? 5),
+      maxPendingChars: positiveInt("groupCommitBytes", options.groupCommitBytes ?? 1024 * 1024),
+      lanes: () => this.lanes.values(),
+      onRound: () => {
+        // Items just journaled may leave memory now.
+        if (this.inMemory > this.maxInMemory) this.rebalance();
+      },
+      logger: this.logger,
+    });
   }
 
   /**
@@ -116,6 +147,19 @@ export class WriteBehindQueue implements WriteBehind {
     }
   }
 
+  /**
+   * Resolves once every item enqueued before the call would survive a crash: fsynced to the
+   * journal (or already applied). Await it before acknowledging a write to users. It costs one
+   * group commit — up to `groupCommitMs` plus an fsync, a few ms — and concurrent callers share it.
+   * Rejects with `JournalUnavailableError` when the journal cannot be written (disk full, I/O
+   * error) or the queue closed first; the items stay queued and are still applied.
+   * Without journaling (`journal: false`) it resolves at once and promises nothing about crashes.
+   */
+  durable(): Promise<void> {
+    if (!this.journal) return Promise.resolve();
+    return this.commits.waitDurable();
+  }
+
   stats(): WriteBehindStats {
     let spilled = 0;
     let applied = 0;
@@ -145,7 +189,7 @@ export class WriteBehindQueue implements WriteBehind {
     }
   }
 
-  /** Stops the timer, applies what the stores accept now, spills the rest (fsynced). Idempotent. */
+  /** Stops the timer, applies what the stores accept now, journals the rest (fsynced). Idempotent. */
   close(): Promise<void> {
     this.closing ??= this.shutdown();
     return this.closing;
@@ -166,6 +210,7 @@ export class WriteBehindQueue implements WriteBehind {
       }
     }
     for (const lane of this.lanes.values()) lane.activate();
+    this.commits.enable();
     this.timer = setInterval(() => {
       for (const lane of this.lanes.values()) lane.tick();
     }, this.flushIntervalMs);
@@ -179,6 +224,7 @@ export class WriteBehindQueue implements WriteBehind {
       await this.start();
     } catch (err) {
       this.closed = true;
+      await this.commits.close();
       this.logger.error({ err, items: this.inMemory }, "write-behind: spill log unavailable at close; memory items lost");
       throw err;
     }
@@ -191,6 +237,7 @@ export class WriteBehindQueue implements WriteBehind {
       if (ok.includes(false) || !lanes.some((l) => l.inMemory > 0)) break;
     }
     this.closed = true;
+    await this.commits.close();
     await this.log.close();
     const s = this.stats();
     this.logger.info({ spilled: s.spilled, lost: s.queued, applied: s.applied }, "write-behind: closed");
@@ -207,6 +254,8 @@ export class WriteBehindQueue implements WriteBehind {
         backoff: this.backoff,
         random: this.random,
         logger: this.logger,
+        journal: this.journal,
+        commits: this.commits,
         onMemory: (delta) => {
           this.inMemory += delta;
         },
@@ -217,7 +266,7 @@ export class WriteBehindQueue implements WriteBehind {
     return lane;
   }
 
-  /** Keeps memory under maxInMemory by spilling the oldest items, sink by sink. */
+  /** Keeps memory under maxInMemory by releasing (after journaling, if need be) the oldest items, sink by sink. */
   private rebalance(): void {
     this.rebalanceScheduled = false;
     if (!this.ready || this.closed) return;

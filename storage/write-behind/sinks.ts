@@ -39,9 +39,18 @@ export function registerStoreSinks(queue: WriteBehindQueue, stores: { docs: DocS
 /** What rooms and services use to persist without awaiting a store. */
 export class Later {
   constructor(
-    private readonly queue: Pick<WriteBehindQueue, "enqueue">,
+    // `durable` is optional so test doubles that only collect writes still fit.
+    private readonly queue: Pick<WriteBehindQueue, "enqueue"> & Partial<Pick<WriteBehindQueue, "durable">>,
     private readonly vectorDimension: number,
   ) {}
+
+  /**
+   * Resolves once everything queued so far would survive a crash (see `WriteBehind.durable`).
+   * Await it before acknowledging to users; it adds a few milliseconds (one group commit).
+   */
+  durable(): Promise<void> {
+    return this.queue.durable?.() ?? Promise.resolve();
+  }
 
   /** Throws InvalidDocError now for a write the store would refuse, so no poison item is ever queued. */
   doc(write: LaterDocWrite): void {

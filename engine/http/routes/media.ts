@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MEDIA_VISIBILITIES } from "../../../storage/sql/index.ts";
 import type { Services } from "../../services.ts";
-import { mediaSchema, mediaView } from "../../streams/views.ts";
+import { pricedMediaSchema } from "../../wallet/MediaAccess.ts";
 import { route } from "../route.ts";
 
 const idParam = z.object({ id: z.uuid() });
@@ -33,8 +33,8 @@ export function mediaRoutes(s: Services) {
           visibility: z.enum(MEDIA_VISIBILITIES),
         })
         .strict(),
-      response: { status: 201, schema: mediaSchema },
-      handler: async ({ user, body }) => ({ status: 201, body: mediaView(await s.media.create(user, body)) }),
+      response: { status: 201, schema: pricedMediaSchema },
+      handler: async ({ user, body }) => ({ status: 201, body: await s.wallet.media.view(user, await s.media.create(user, body)) }),
     }),
     route({
       method: "get",
@@ -47,22 +47,23 @@ export function mediaRoutes(s: Services) {
         limit: z.coerce.number().int().min(1).max(100).default(50),
         cursor: z.string().max(200).optional(),
       }),
-      response: { status: 200, schema: z.object({ items: z.array(mediaSchema), nextCursor: z.string().nullable() }) },
+      response: { status: 200, schema: z.object({ items: z.array(pricedMediaSchema), nextCursor: z.string().nullable() }) },
       handler: async ({ user, query }) => {
         const page = await s.media.list(user, query);
-        return { body: { items: page.items.map(mediaView), nextCursor: page.nextCursor } };
+        // Priced items keep mediaUrl null until the caller has unlocked them (engine/wallet).
+        return { body: { items: await s.wallet.media.views(user, page.items), nextCursor: page.nextCursor } };
       },
     }),
     route({
       method: "get",
       path: "/media/:id",
       tag: "media",
-      summary: "One media item, if its visibility allows the caller",
+      summary: "One media item, if its visibility allows the caller; a priced one has mediaUrl null until unlocked",
       auth: "optional",
       params: idParam,
-      response: { status: 200, schema: mediaSchema },
+      response: { status: 200, schema: pricedMediaSchema },
       errors: [404],
-      handler: async ({ user, params }) => ({ body: mediaView(await s.media.read(user, params.id)) }),
+      handler: async ({ user, params }) => ({ body: await s.wallet.media.view(user, await s.media.read(user, params.id)) }),
     }),
     route({
       method: "delete",

@@ -15,9 +15,10 @@ import { Migration } from "@mikro-orm/migrations";
 import type { SqlDialect } from "../dialect.ts";
 import { coreTables } from "./0001_core_tables.ts";
 import { streamTables } from "./0002_streams.ts";
+import { walletTables } from "./0003_wallet.ts";
 import type { SqlMigration } from "./types.ts";
 
-export const MIGRATIONS: readonly SqlMigration[] = [coreTables, streamTables];
+export const MIGRATIONS: readonly SqlMigration[] = [coreTables, streamTables, walletTables];
 
 /** The migrations as MikroORM migration classes emitting the given dialect's SQL. */
 export function migrationsFor(dialect: SqlDialect, list: readonly SqlMigration[] = MIGRATIONS): MigrationObject[] {

@@ -12,6 +12,8 @@ export interface MediaRow {
   caption: string;
   visibility: MediaVisibility;
   createdAt: Date;
+  /** Pay-per-view price in tokens; 0 = free (engine/wallet decides who may see the file). */
+  price: number;
 }
 
 export interface MediaListQuery {
@@ -31,6 +33,7 @@ export interface NewMedia {
   mediaUrl: string;
   caption?: string;
   visibility: MediaVisibility;
+  price?: number;
 }
 
 function toRow(e: MediaEntity): MediaRow {
@@ -41,6 +44,7 @@ function toRow(e: MediaEntity): MediaRow {
     caption: e.caption,
     visibility: e.visibility,
     createdAt: e.createdAt,
+    price: Number(e.price ?? 0),
   };
 }
 
@@ -58,6 +62,7 @@ export class MediaRepo {
       caption: input.caption ?? "",
       visibility: input.visibility,
       createdAt: new Date(),
+      price: input.price ?? 0,
     };
     await this.em().insert(Media, row);
     return row;
@@ -90,6 +95,12 @@ export class MediaRepo {
 
   async delete(id: string): Promise<boolean> {
     return (await this.em().nativeDelete(Media, { id })) > 0;
+  }
+
+  /** Returns false when no media has this id. */
+  async setPrice(id: string, price: number): Promise<boolean> {
+    if (!Number.isSafeInteger(price) || price < 0) throw new RangeError("price must be a non-negative integer");
+    return (await this.em().nativeUpdate(Media, { id }, { price })) > 0;
   }
 
   /** Returns how many rows were removed (GDPR erasure). */

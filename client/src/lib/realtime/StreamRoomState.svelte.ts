@@ -1,0 +1,224 @@
+// Everything the live page and the Creator Studio show about one stream: REST metadata and chat
+// history (loaded in parallel with the WebSocket join), the `stream` room's state, one-off
+// effects (confetti, killed) and the actions a viewer, creator or moderator may take.
+import { MOODS } from "$config/moods.ts";
+import type { Session } from "../session.svelte.ts";
+import { errorText } from "../api.ts";
+import type { ChatLine, Page, StreamInfo, StreamSnapshot, StreamStatus } from "../types.ts";
+import { RoomConnection } from "./RoomConnection.svelte.ts";
+
+/** Close codes of the stream room (rooms/stream/StreamRoom.ts). */
+export const CLOSE_KICKED = 4403;
+export const CLOSE_KILLED = 4410;
+export const CLOSE_ENDED = 4411;
+
+export interface Notice {
+  id: number;
+  tone: "info" | "error" | "success";
+  text: string;
+}
+
+export interface TipMenuItem {
+  id: string;
+  label: string;
+  price: number;
+}
+
+export function moodColor(mood: string | undefined): string {
+  return MOODS.find((m) => m.id === mood)?.color ?? MOODS.find((m) => m.id === "neutral")!.color;
+}
+
+export class StreamRoomState {
+  readonly streamId: string;
+  readonly conn: RoomConnection<StreamSnapshot>;
+
+  info = $state<StreamInfo | null>(null);
+  infoError = $state<string | null>(null);
+  /** Persisted chat, shown until the room's own tail arrives. */
+  history = $state<ChatLine[]>([]);
+  tipMenu = $state<TipMenuItem[]>([]);
+  notices = $state<Notice[]>([]);
+  /** Bumped on every `confetti`; the overlay bursts when it changes. */
+  confetti = $state(0);
+  killed = $state(false);
+  ended = $state(false);
+  kicked = $state(false);
+  lastTip = $state<{ amount: number; balance: number } | null>(null);
+  pendingTip = $state(false);
+
+  get snapshot() {
+    return this.conn.state;
+  }
+  get status(): StreamStatus {
+    return this.killed ? "killed" : this.ended ? "ended" : (this.conn.state?.status ?? this.info?.status ?? "offline");
+  }
+  get chat(): ChatLine[] {
+    return this.conn.state?.chat?.length ? this.conn.state.chat : this.history;
+  }
+  get mood() {
+    return this.conn.state?.mood ?? "neutral";
+  }
+  get moodIntensity() {
+    return this.conn.state?.moodIntensity ?? 50;
+  }
+  get tint() {
+    return moodColor(this.conn.state?.mood);
+  }
+  get hlsUrl() {
+    return this.status === "live" ? this.conn.state?.hlsUrl || this.info?.hlsUrl || "" : "";
+  }
+  get isCreator() {
+    return !!this.session.user && this.session.user.id === (this.conn.state?.creatorId ?? this.info?.creatorId);
+  }
+  /** Creator of this stream, or mod and up: moderation and the panic button. */
+  get isModerator() {
+    return this.isCreator || ["mod", "admin", "super_admin"].includes(this.session.role);
+  }
+
+  #nextNotice = 1;
+  #offs: Array<() => void> = [];
+
+  readonly session: Session;
+
+  constructor(session: Session, streamId: string) {
+    this.session = session;
+    this.streamId = streamId;
+    this.conn = new RoomConnection<StreamSnapshot>({
+      roomName: "stream",
+      joinOptions: { streamId },
+      cacheKey: `teezu.room.stream.${streamId}`,
+      token: () => session.accessToken(),
+      finalCodes: [CLOSE_KICKED, CLOSE_KILLED, CLOSE_ENDED],
+    });
+    this.#offs.push(
+      this.conn.on("killed", () => {
+        this.killed = true;
+        this.notify("error", "The stream was stopped with the panic button.");
+      }),
+      this.conn.on("ended", () => {
+        this.ended = true;
+        this.notify("info", "The stream has ended.");
+      }),
+      this.conn.on("kicked", () => {
+        this.kicked = true;
+        this.notify("error", "You were removed from this stream.");
+      }),
+      this.conn.on("banned", () => {
+        this.kicked = true;
+        this.notify("error", "You were banned from this creator's streams.");
+      }),
+      this.conn.on("__closed", ({ code }: { code: number }) => {
+        if (code === CLOSE_KILLED) this.killed = true;
+        if (code === CLOSE_ENDED) this.ended = true;
+        if (code === CLOSE_KICKED) this.kicked = true;
+      }),
+      this.conn.on("confetti", () => this.confetti++),
+      this.conn.on("tipped", (m: { amount: number; balance: number }) => {
+        this.pendingTip = false;
+        this.lastTip = m;
+        this.session.setBalance(m.balance);
+        this.notify("success", `Thank you! You tipped ${m.amount} TKN.`);
+      }),
+      this.conn.on("error", (e: { code: string; message: string }) => {
+        this.pendingTip = false;
+        this.notify("error", e.message || e.code);
+      }),
+      this.conn.on("notice", (n: { message: string }) => this.notify("info", n.message)),
+      this.conn.on("muted", () => this.notify("error", "You are muted in this stream.")),
+      this.conn.on("unmuted", () => this.notify("info", "You can chat again.")),
+      this.conn.on("reported", () => this.notify("success", "Thanks — the report reached the moderators.")),
+      // The creator changed the menu: the room tells viewers to reload it.
+      this.conn.on("tipmenu", () => void this.loadTipMenu()),
+      this.conn.on("mood_set", (m: { mood: string }) => this.notify("success", `Mood set to ${MOODS.find((x) => x.id === m.mood)?.label ?? m.mood}.`)),
+    );
+  }
+
+  /** Metadata, chat history and the live connection, all at once; the cache already rendered. */
+  async start(): Promise<void> {
+    await Promise.all([this.loadInfo().then(() => this.loadTipMenu()), this.loadHistory(), this.conn.connect()]);
+    if (this.conn.status === "refused") {
+      const code = this.conn.reason?.code;
+      if (code === 410) {
+        if (this.info?.status === "killed") this.killed = true;
+        else this.ended = true;
+      }
+    }
+  }
+
+  async loadInfo() {
+    try {
+      this.info = await this.session.api.get<StreamInfo>(`/streams/${this.streamId}`);
+      if (this.info.status === "killed") this.killed = true;
+      if (this.info.status === "ended") this.ended = true;
+    } catch (err) {
+      this.infoError = errorText(err);
+    }
+  }
+
+  async loadHistory() {
+    if (this.conn.state?.chat?.length) return;
+    try {
+      const page = await this.session.api.get<Page<ChatLine> & { lines?: ChatLine[] }>(`/streams/${this.streamId}/chat?limit=50`);
+      const lines = page.items ?? page.lines ?? [];
+      if (!this.conn.state?.chat?.length) this.history = lines;
+    } catch {
+      /* history is a nicety; the room sends its own tail */
+    }
+  }
+
+  /** The creator's priced actions (wallet feature); needs the creator id, so it follows loadInfo. */
+  async loadTipMenu() {
+    if (!this.session.caps.tipMenuPath()) return;
+    const creatorId = this.info?.creatorId ?? this.conn.state?.creatorId;
+    if (!creatorId) return;
+    try {
+      const res = await this.session.api.get<{ items: TipMenuItem[] }>(`/creators/${creatorId}/tip-menu`);
+      this.tipMenu = res.items ?? [];
+    } catch {
+      this.tipMenu = [];
+    }
+  }
+
+  sendChat(text: string): boolean {
+    const t = text.trim();
+    if (!t) return false;
+    return this.conn.send("chat", { text: t });
+  }
+
+  tip(amount: number, itemId?: string) {
+    if (!Number.isInteger(amount) || amount <= 0) {
+      this.notify("error", "A tip is a whole number of tokens above 0.");
+      return;
+    }
+    this.pendingTip = true;
+    // The idempotency key makes a retried tip debit once (CONTRACT `tip`).
+    this.conn.send("tip", { amount, key: crypto.randomUUID(), ...(itemId ? { itemId } : {}) });
+  }
+
+  setMood(mood: string, intensity: number) {
+    this.conn.send("mood", { mood, intensity: Math.round(intensity) });
+  }
+
+  report(reason: string, messageId?: string, userId?: string) {
+    this.conn.send("report", { reason, ...(messageId ? { messageId } : {}), ...(userId ? { userId } : {}) });
+  }
+
+  moderate(action: "mute" | "unmute" | "kick" | "ban" | "delete" | "slow", target: { userId?: string; messageId?: string; seconds?: number }) {
+    this.conn.send("moderate", { action, ...target });
+  }
+
+  panic() {
+    this.conn.send("panic", {});
+  }
+
+  notify(tone: Notice["tone"], text: string) {
+    const id = this.#nextNotice++;
+    this.notices = [...this.notices.slice(-3), { id, tone, text }];
+    setTimeout(() => (this.notices = this.notices.filter((n) => n.id !== id)), tone === "error" ? 6000 : 3500);
+  }
+
+  async dispose() {
+    for (const off of this.#offs.splice(0)) off();
+    await this.conn.dispose();
+  }
+}

@@ -1,0 +1,85 @@
+// Finds the ffmpeg the transcoder runs: FFMPEG_PATH, else `ffmpeg` on PATH, else the static build
+// inside @ffmpeg-installer/ffmpeg. Each candidate is actually run (`-version`), so a broken or
+// non-executable file is skipped rather than discovered at the first publish.
+import { accessSync, chmodSync, constants, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { spawnSync } from "node:child_process";
+
+export type FfmpegSource = "FFMPEG_PATH" | "PATH" | "@ffmpeg-installer";
+
+export interface FfmpegBinary {
+  /** What to spawn: an absolute path, or "ffmpeg" resolved through PATH by the OS. */
+  command: string;
+  source: FfmpegSource;
+  /** First line of `ffmpeg -version`, e.g. "ffmpeg version 5.1.9-0+deb12u1 …". */
+  version: string;
+  /** image2's `-atomic_writing` (thumbnails replaced by rename, so a reader never sees half a JPEG). */
+  atomicImageWrites: boolean;
+}
+
+export interface LocateResult {
+  binary: FfmpegBinary | null;
+  /** Why each candidate was skipped, for the "ingest is off" log line. */
+  tried: string[];
+}
+
+const PROBE_TIMEOUT_MS = 5000;
+
+function probe(command: string): { version: string } | { error: string } {
+  const r = spawnSync(command, ["-hide_banner", "-version"], { encoding: "utf8", timeout: PROBE_TIMEOUT_MS });
+  if (r.error) return { error: r.error.message };
+  if (r.status !== 0) return { error: `exited with ${r.status ?? r.signal}` };
+  const first = r.stdout.split("\n")[0]?.trim() ?? "";
+  return first.startsWith("ffmpeg version") ? { version: first } : { error: "not an ffmpeg binary" };
+}
+
+function hasAtomicImageWrites(command: string): boolean {
+  const r = spawnSync(command, ["-hide_banner", "-h", "muxer=image2"], { encoding: "utf8", timeout: PROBE_TIMEOUT_MS });
+  return typeof r.stdout === "string" && r.stdout.includes("atomic_writing");
+}
+
+/**
+ * The static build's package sets the executable bit in a postinstall script, which npm 11 does
+ * not run unless allowed; so the bit is set here instead (owner only, like that script).
+ */
+function installerBinary(): string | { error: string } {
+  let path: string;
+  try {
+    path = (createRequire(import.meta.url)("@ffmpeg-installer/ffmpeg") as { path: string }).path;
+  } catch (err) {
+    return { error: `not installed (${err instanceof Error ? err.message : String(err)})` };
+  }
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    try {
+      chmodSync(path, statSync(path).mode | 0o100);
+    } catch (err) {
+      return { error: `${path} is not executable and chmod failed (${err instanceof Error ? err.message : String(err)})` };
+    }
+  }
+  return path;
+}
+
+export function locateFfmpeg(configured: string | undefined): LocateResult {
+  const tried: string[] = [];
+  const candidates: Array<[FfmpegSource, () => string | { error: string }]> = [
+    ...(configured ? [["FFMPEG_PATH", () => configured] as [FfmpegSource, () => string]] : []),
+    ["PATH", () => "ffmpeg"],
+    ["@ffmpeg-installer", installerBinary],
+  ];
+  for (const [source, resolve] of candidates) {
+    const command = resolve();
+    if (typeof command !== "string") {
+      tried.push(`${source}: ${command.error}`);
+      continue;
+    }
+    const result = probe(command);
+    if ("error" in result) {
+      tried.push(`${source} (${command}): ${result.error}`);
+      continue;
+    }
+    return { binary: { command, source, version: result.version, atomicImageWrites: hasAtomicImageWrites(command) }, tried };
+  }
+  return { binary: null, tried };
+}

@@ -1,0 +1,3 @@
+import { dmSuite } from "./dm.suite.ts";
+
+dmSuite("SQLite and embedded stores", async () => ({}));

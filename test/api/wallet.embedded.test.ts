@@ -1,0 +1,3 @@
+import { walletSuite } from "./wallet.suite.ts";
+
+walletSuite("embedded: SQLite, memory cache, embedded docs and vectors", async () => ({}));

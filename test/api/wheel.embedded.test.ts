@@ -1,0 +1,3 @@
+import { wheelSuite } from "./wheel.suite.ts";
+
+wheelSuite("SQLite and embedded stores", async () => ({}));
