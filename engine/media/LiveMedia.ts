@@ -67,6 +67,8 @@ export class LiveMedia {
       const found = locateFfmpeg(env.FFMPEG_PATH);
       if (!found.binary) return this.off(`no usable ffmpeg (set FFMPEG_PATH or install ffmpeg; tried ${found.tried.join("; ")})`, "warn");
       this.ffmpeg = found.binary;
+      if (env.FFMPEG_PATH && found.binary.source !== "FFMPEG_PATH") this.log.warn({ tried: found.tried }, `FFMPEG_PATH is unusable; using ${found.binary.source} instead`);
+      if (!found.binary.unbufferedMetadata) this.log.warn({ ffmpeg: found.binary.version }, "this ffmpeg cannot print loudness unbuffered (ametadata direct): live energy is off");
       transcoders = new FfmpegTranscoderFactory(found.binary.command);
     }
     const ingest = this.createIngest();
@@ -77,7 +79,12 @@ export class LiveMedia {
       ingest,
       transcoders,
       output: this.output,
-      transcode: { abr: env.HLS_ABR, thumbnailEverySeconds: THUMBNAIL_EVERY_SECONDS, atomicThumbnails: this.ffmpeg?.atomicImageWrites ?? false },
+      transcode: {
+        abr: env.HLS_ABR,
+        thumbnailEverySeconds: THUMBNAIL_EVERY_SECONDS,
+        atomicThumbnails: this.ffmpeg?.atomicImageWrites ?? false,
+        loudness: this.ffmpeg?.unbufferedMetadata ?? true,
+      },
       readViewers: async (id) => Number.parseInt((await this.d.cache.get(viewerCountKey(id))) ?? "0", 10) || 0,
       writeLater: this.d.writeLater,
       logger: this.log,

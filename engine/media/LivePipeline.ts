@@ -22,7 +22,7 @@ export interface LivePipelineDeps {
   ingest: Ingest;
   transcoders: TranscoderFactory;
   output: HlsOutput;
-  transcode: { abr: boolean; thumbnailEverySeconds: number; atomicThumbnails: boolean };
+  transcode: { abr: boolean; thumbnailEverySeconds: number; atomicThumbnails: boolean; loudness: boolean };
   readViewers(streamId: string): Promise<number>;
   writeLater(write: LaterDocWrite): void;
   logger: Logger;
@@ -113,7 +113,7 @@ export class LivePipeline implements IngestListener {
     const outDir = this.d.output.prepare(streamId);
     const meter = new EnergyMeter({ emit: (energy) => this.emit({ type: "stream.energy", streamId, energy }) });
     const transcoder = this.d.transcoders.start(
-      { input: this.d.ingest.pullUrl(session.streamKey), outDir, loudness: true, ...this.d.transcode },
+      { input: this.d.ingest.pullUrl(session.streamKey), outDir, ...this.d.transcode },
       {
         onLine: (line) => meter.line(line),
         onUnexpectedExit: (code, signal, stderr) => log.error({ code, signal, stderr }, "ffmpeg exited while the publisher is on air (no restart: HLS stops until the publisher reconnects)"),

@@ -24,7 +24,8 @@ function settable(proto: object) {
 }
 
 /** Call with the express app the transport created, before any request is served. */
-export function guardAbortedResponses(app: { response: object }) {
+export function guardAbortedResponses(app: object) {
   settable(ServerResponse.prototype);
-  settable(app.response);
+  // express' Application type leaves out `response`, the prototype it gives every response.
+  settable((app as { response: object }).response);
 }

@@ -15,6 +15,11 @@ export interface FfmpegBinary {
   version: string;
   /** image2's `-atomic_writing` (thumbnails replaced by rename, so a reader never sees half a JPEG). */
   atomicImageWrites: boolean;
+  /**
+   * ametadata's `direct` (print without buffering). Without it the loudness lines sit in a 32 KB
+   * buffer for minutes, so live energy is only offered when this is true (the static 4.1 lacks it).
+   */
+  unbufferedMetadata: boolean;
 }
 
 export interface LocateResult {
@@ -33,9 +38,10 @@ function probe(command: string): { version: string } | { error: string } {
   return first.startsWith("ffmpeg version") ? { version: first } : { error: "not an ffmpeg binary" };
 }
 
-function hasAtomicImageWrites(command: string): boolean {
-  const r = spawnSync(command, ["-hide_banner", "-h", "muxer=image2"], { encoding: "utf8", timeout: PROBE_TIMEOUT_MS });
-  return typeof r.stdout === "string" && r.stdout.includes("atomic_writing");
+/** Whether `ffmpeg -h <topic>` lists an option. */
+function hasOption(command: string, topic: string, option: string): boolean {
+  const r = spawnSync(command, ["-hide_banner", "-h", topic], { encoding: "utf8", timeout: PROBE_TIMEOUT_MS });
+  return typeof r.stdout === "string" && new RegExp(`^\\s+-?${option}\\s`, "m").test(r.stdout);
 }
 
 /**
@@ -79,7 +85,16 @@ export function locateFfmpeg(configured: string | undefined): LocateResult {
       tried.push(`${source} (${command}): ${result.error}`);
       continue;
     }
-    return { binary: { command, source, version: result.version, atomicImageWrites: hasAtomicImageWrites(command) }, tried };
+    return {
+      binary: {
+        command,
+        source,
+        version: result.version,
+        atomicImageWrites: hasOption(command, "muxer=image2", "atomic_writing"),
+        unbufferedMetadata: hasOption(command, "filter=ametadata", "direct"),
+      },
+      tried,
+    };
   }
   return { binary: null, tried };
 }

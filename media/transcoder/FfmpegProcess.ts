@@ -6,6 +6,7 @@ import { createInterface } from "node:readline";
 import type { Transcoder, TranscoderHooks } from "./types.ts";
 
 const STDERR_LINES_KEPT = 20;
+const SECOND_SIGNAL_MS = 200;
 
 export interface FfmpegProcessOptions {
   command: string;
@@ -56,10 +57,14 @@ export class FfmpegProcess implements Transcoder {
   async stop(): Promise<void> {
     if (!this.alive) return;
     this.stopping = true;
+    // ffmpeg's first signal only ends its main loop; a read blocked on a silent input (an RTMP
+    // stream whose publisher left) is interrupted by the second one. Output is still finalised.
     this.child.kill("SIGTERM");
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), this.options.stopGraceMs ?? 2000);
+    const again = setTimeout(() => this.child.kill("SIGTERM"), SECOND_SIGNAL_MS);
+    const kill = setTimeout(() => this.child.kill("SIGKILL"), this.options.stopGraceMs ?? 2000);
     await this.exited;
-    clearTimeout(timer);
+    clearTimeout(again);
+    clearTimeout(kill);
   }
 
   async kill(): Promise<void> {

@@ -13,7 +13,7 @@ const cmd = (j: HlsJob) => buildHlsArgs(j).join(" ");
 
 describe("buildHlsArgs", () => {
   it("pulls the ingest's RTMP stream quietly", () => {
-    expect(cmd(job)).toMatch(/^-hide_banner -nostdin -nostats -loglevel error -i rtmp:\/\/127\.0\.0\.1:1935\/live\/KEY_abc-123_xyzXYZ0123456789ab /);
+    expect(cmd(job)).toMatch(/^-hide_banner -nostdin -nostats -loglevel error -y -i rtmp:\/\/127\.0\.0\.1:1935\/live\/KEY_abc-123_xyzXYZ0123456789ab /);
   });
 
   it("writes 1 s segments into a 6-segment live playlist with old segments deleted", () => {
@@ -29,7 +29,7 @@ describe("buildHlsArgs", () => {
   });
 
   it("prints momentary loudness on stdout through the audio of the first rendition", () => {
-    expect(LOUDNESS_FILTER).toBe("ebur128=metadata=1,ametadata=print:key=lavfi.r128.M:file=-");
+    expect(LOUDNESS_FILTER).toBe("ebur128=metadata=1,ametadata=print:key=lavfi.r128.M:file=-:direct=1");
     expect(cmd(job)).toContain(`-filter:a:0 ${LOUDNESS_FILTER}`);
     expect(cmd({ ...job, loudness: false })).not.toContain("ebur128");
   });

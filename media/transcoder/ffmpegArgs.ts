@@ -25,7 +25,7 @@ export interface HlsJob {
   abr: boolean;
   /** Seconds between thumbnails; 0 → none. */
   thumbnailEverySeconds: number;
-  /** Print momentary loudness on stdout. */
+  /** Print momentary loudness on stdout (needs ametadata's `direct`, ffmpeg ≥ 4.2-ish; see FfmpegLocator). */
   loudness: boolean;
   /** ffmpeg ≥ 5 has image2 -atomic_writing; the static 4.1 fallback does not. */
   atomicThumbnails: boolean;
@@ -34,7 +34,7 @@ export interface HlsJob {
 }
 
 /** ebur128 passes audio through unchanged; ametadata prints its momentary loudness to stdout. */
-export const LOUDNESS_FILTER = "ebur128=metadata=1,ametadata=print:key=lavfi.r128.M:file=-";
+export const LOUDNESS_FILTER = "ebur128=metadata=1,ametadata=print:key=lavfi.r128.M:file=-:direct=1";
 
 const VIDEO_CODEC = ["-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-pix_fmt", "yuv420p"];
 // -g/-keyint_min/-sc_threshold: no scene-cut keyframes, so every segment is exactly 1 s at 30 fps;
@@ -95,7 +95,7 @@ function thumbnail(job: HlsJob): string[] {
 
 export function buildHlsArgs(job: HlsJob): string[] {
   return [
-    "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error",
+    "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-y",
     ...(job.copyTimestamps ? ["-copyts"] : []),
     "-i", job.input,
     ...renditions(job),

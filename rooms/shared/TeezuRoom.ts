@@ -1,7 +1,7 @@
 // Base of every TeezU room. Colyseus disconnects a client on a schema-invalid payload, an unknown
 // type or a flood (STACK.md); CONTRACT requires an `error` reply and the client staying. So every
 // handler goes through `handle()`: rate limit → zod safeParse → handler → RoomError → `error`.
-import { Room, type Client, type RoomOptions } from "@colyseus/core";
+import { Room, ServerError, type Client, type RoomException, type RoomMethodName, type RoomOptions } from "@colyseus/core";
 import type { z } from "zod";
 import type { Logger } from "../../engine/logger.ts";
 import { RoomError, replyError } from "./RoomError.ts";
@@ -53,9 +53,23 @@ export abstract class TeezuRoom<T extends RoomOptions = RoomOptions> extends Roo
 
   /** Answers message types nobody registered, instead of letting Colyseus drop the client. */
   protected answerUnknownMessages() {
-    this.onMessage("*", (client: Client, type: string | number, raw: unknown) => {
-      replyError(client, "unknown_message", `Unknown message type "${String(type)}"`, refOf(raw));
+    this.onMessage("*", (client: Client, type: unknown, raw: unknown) => {
+      // A message literally typed "*" reaches this handler with its payload as `type`: never
+      // String() a client's object (`{toString: 1}` threw and crashed the process; test/fuzz).
+      const name = typeof type === "string" || typeof type === "number" ? String(type).slice(0, 64) : "*";
+      replyError(client, "unknown_message", `Unknown message type "${name}"`, refOf(raw));
     });
+  }
+
+  /**
+   * Colyseus runs message handlers, timers and lifecycle hooks inside a try/catch only when a room
+   * defines this: without it, one throwing handler is an uncaught exception that ends the process.
+   * Lifecycle errors (onAuth, onJoin…) are still rethrown to the joining client by Colyseus.
+   */
+  override onUncaughtException(err: RoomException, methodName: RoomMethodName) {
+    // Refusing a join with a ServerError is the normal path, not an accident worth an error line.
+    if (err.cause instanceof ServerError && (methodName === "onCreate" || methodName === "onJoin" || methodName === "onAuth")) return;
+    this.log.error({ err: err.cause ?? err, methodName, roomId: this.roomId }, "uncaught exception in room");
   }
 
   /** Call when the last session of a user leaves, so the limiter's memory stays bounded. */

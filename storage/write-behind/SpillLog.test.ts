@@ -93,6 +93,39 @@ describe("SpillLog", () => {
     await again.close();
   });
 
+  it("write() fills the tail, rolls over into new segments, and keeps only the last one open", async () => {
+    const log = new SpillLog(dir);
+    await log.open();
+    const [first] = await log.write("chat", null, [rec(1, 0)], 3);
+    const fresh = await log.write("chat", first!, [rec(2, 1), rec(3, 2), rec(4, 3), rec(5, 4)], 3);
+    expect([first!.count, first!.sealed]).toEqual([3, true]);
+    expect(fresh.map((s) => [s.count, s.sealed, s.oldestAt])).toEqual([[2, false, 4]]);
+    await log.write("chat", fresh[0]!, [rec(6, 5)], 3);
+    expect(await log.read(first!)).toEqual([rec(1, 0), rec(2, 1), rec(3, 2)]);
+    expect(await log.read(fresh[0]!)).toEqual([rec(4, 3), rec(5, 4), rec(6, 5)]);
+    expect(fresh[0]!.sealed).toBe(true);
+    await log.close();
+  });
+
+  it("write() is all or nothing: a failure cuts the tail back and seals it, and deletes only the segments it created", async () => {
+    const log = new SpillLog(dir);
+    await log.open();
+    const tail = await log.create("chat", [rec(1, 0)]); // seq 1
+    // Someone else's file where the write's second new segment would go (seq 3).
+    const squatter = join(dir, "seg-000000000003-chat.jsonl");
+    await writeFile(squatter, "not ours\n");
+    const write = log.write("chat", tail, [rec(2, 1), rec(3, 2), rec(4, 3), rec(5, 4), rec(6, 5)], 2);
+    await expect(write).rejects.toThrow(/EEXIST/);
+    expect([tail.count, tail.sealed]).toEqual([1, true]);
+    expect(await log.read(tail)).toEqual([rec(1, 0)]);
+    expect((await readdir(dir)).filter((f) => f.endsWith(".jsonl")).sort()).toEqual([
+      "seg-000000000001-chat.jsonl",
+      "seg-000000000003-chat.jsonl",
+    ]);
+    expect(await readFile(squatter, "utf8")).toBe("not ours\n");
+    await log.close();
+  });
+
   it("deletes a segment with no valid line at open", async () => {
     await writeFile(join(dir, "seg-000000000007-chat.jsonl"), '{"c":"0000');
     const log = new SpillLog(dir);

@@ -24,7 +24,10 @@ interface Part {
   segment: SpillSegment;
   data: Buffer;
   count: number;
+  /** A new segment: its file is to be created by this write. */
   fresh: boolean;
+  /** This write did create the file, so a rollback may delete it (never someone else's file). */
+  created?: boolean;
 }
 
 /**
@@ -127,7 +130,7 @@ export class SpillLog {
     if (dirSynced) results.push(...(await Promise.allSettled([dirSynced])));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failure) {
-      await Promise.all(parts.map((p) => (p.fresh ? this.discard(p.segment) : this.cutBack(p.segment))));
+      await Promise.all(parts.map((p) => (!p.fresh ? this.cutBack(p.segment) : p.created ? this.discard(p.segment) : null)));
       throw failure.reason;
     }
     for (const p of parts) {
@@ -197,6 +200,7 @@ export class SpillLog {
     if (!fh) {
       fh = await open(p.segment.path, p.fresh ? "ax" : "a");
       this.handles.set(p.segment, fh);
+      p.created = p.fresh;
       if (p.fresh) void syncDir().catch(() => {}); // awaited by write()
     }
     await fh.writeFile(p.data);

@@ -36,9 +36,11 @@ function testSink(name = "sink") {
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 let dir: string;
+/** Set per mode by the describe.each below: every test runs journaled (the default) and without. */
+let journal = true;
 const open: WriteBehindQueue[] = [];
 function queue(options: Partial<WriteBehindQueueOptions> = {}): WriteBehindQueue {
-  const q = new WriteBehindQueue({ spillDir: dir, flushIntervalMs: 10_000, ...options });
+  const q = new WriteBehindQueue({ spillDir: dir, flushIntervalMs: 10_000, journal, ...options });
   open.push(q);
   return q;
 }
@@ -54,7 +56,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe("WriteBehindQueue", () => {
+describe.each([
+  ["journaled", true],
+  ["journal off", false],
+])("WriteBehindQueue (%s)", (_mode, journaled) => {
+  beforeEach(() => {
+    journal = journaled;
+  });
+
   it("applies each sink's items in enqueue order, in batches of at most maxBatch", async () => {
     const q = queue({ maxBatch: 3 });
     const a = testSink("a");
@@ -314,7 +323,7 @@ describe("WriteBehindQueue", () => {
   it("refuses a second live queue on the same spillDir", async () => {
     const first = queue();
     await first.start();
-    const second = new WriteBehindQueue({ spillDir: dir });
+    const second = new WriteBehindQueue({ spillDir: dir, journal });
     await expect(second.start()).rejects.toThrow(/in use/);
   });
 

@@ -39,8 +39,7 @@ export function registerStoreSinks(queue: WriteBehindQueue, stores: { docs: DocS
 /** What rooms and services use to persist without awaiting a store. */
 export class Later {
   constructor(
-    // `durable` is optional so test doubles that only collect writes still fit.
-    private readonly queue: Pick<WriteBehindQueue, "enqueue"> & Partial<Pick<WriteBehindQueue, "durable">>,
+    private readonly queue: Pick<WriteBehindQueue, "enqueue" | "durable">,
     private readonly vectorDimension: number,
   ) {}
 
@@ -49,7 +48,7 @@ export class Later {
    * Await it before acknowledging to users; it adds a few milliseconds (one group commit).
    */
   durable(): Promise<void> {
-    return this.queue.durable?.() ?? Promise.resolve();
+    return this.queue.durable();
   }
 
   /** Throws InvalidDocError now for a write the store would refuse, so no poison item is ever queued. */

@@ -111,7 +111,7 @@ export function dmSuite(label: string, overrides: () => Promise<Env>) {
       // The stored conversation (SPEC §4 shape) and every stored message: ciphertext, never the words.
       await until(async () => (await t.engine.services.dm.conversations.page(pairKey(ana.id, ben.id), { limit: 10 })).items.length === 2, "messages stored", 8000);
       const docs = t.engine.services.stores.docs;
-      await until(async () => (await docs.get(CONVERSATIONS, pairKey(ana.id, ben.id)))?.reads !== undefined, "conversation stored", 8000);
+      await until(async () => ((await docs.get(CONVERSATIONS, pairKey(ana.id, ben.id)))?.reads as Record<string, unknown> | undefined)?.[ana.id] !== undefined, "conversation stored", 8000);
       const convo = await docs.get(CONVERSATIONS, pairKey(ana.id, ben.id));
       expect(convo).toMatchObject({ id: pairKey(ana.id, ben.id), last_message: { from: ben.id } });
       expect(convo).toHaveProperty("typing_indicator");

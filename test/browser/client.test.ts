@@ -45,6 +45,8 @@ describe.runIf(up)("web client in Chromium", () => {
   const contexts: BrowserContext[] = [];
   let publisher: ChildProcess | undefined;
   let panicAt = Number.POSITIVE_INFINITY;
+  /** While the member's browser was offline: its failed requests are the point, not errors. */
+  const offline = { from: Number.POSITIVE_INFINITY, to: Number.POSITIVE_INFINITY };
 
   // Shared across the story's steps.
   const creator = { email: uniqueEmail("creator"), name: "Cora Creator", id: "" };
@@ -184,6 +186,21 @@ describe.runIf(up)("web client in Chromium", () => {
     await expect.poll(() => creatorPage.getByTestId("chat-log").textContent(), WAIT).toContain("Hello from the front row!");
   });
 
+  it("shows the offline state and reconnects transparently", async () => {
+    offline.from = Date.now();
+    await memberPage.context().setOffline(true);
+    await expect.poll(() => memberPage.getByTestId("link-status").getAttribute("data-status"), WAIT).toBe("offline");
+    await memberPage.getByText("Offline", { exact: true }).first().waitFor(WAIT);
+    await memberPage.waitForTimeout(1500);
+    await memberPage.context().setOffline(false);
+    await expect.poll(() => memberPage.getByTestId("link-status").getAttribute("data-status"), { timeout: 20_000 }).toBe("online");
+    offline.to = Date.now();
+    // Still the same room: a line sent after the outage reaches the studio.
+    await memberPage.getByTestId("chat-input").fill("Back after a blip");
+    await memberPage.getByTestId("chat-send").click();
+    await expect.poll(() => creatorPage.getByTestId("chat-log").textContent(), WAIT).toContain("Back after a blip");
+  });
+
   it("the member tips with confetti and the studio shows the tip", async (ctx) => {
     await memberPage.getByTestId("tip-amount").fill("20");
     await memberPage.getByTestId("tip-send").click();
@@ -208,10 +225,14 @@ describe.runIf(up)("web client in Chromium", () => {
     await expect.poll(() => creatorPage.getByTestId("studio-tips").textContent(), WAIT).toContain(member.name);
   });
 
-  it("screenshots the viewer page and the studio", async () => {
+  it("screenshots the viewer page (desktop and phone) and the studio", async () => {
     if (ingest) await memberPage.waitForTimeout(500);
     await screenshot(memberPage, "viewer-page");
     await screenshot(creatorPage, "creator-studio");
+    await memberPage.setViewportSize({ width: 390, height: 844 });
+    await memberPage.getByTestId("stage").waitFor();
+    await screenshot(memberPage, "viewer-page-phone");
+    await memberPage.setViewportSize({ width: 1366, height: 900 });
   });
 
   it("the admin hub shows its panels and inspects the live stream room", async () => {
@@ -244,12 +265,44 @@ describe.runIf(up)("web client in Chromium", () => {
     expect(stream.body.status).toBe("killed");
   });
 
+  it("a member chats with an AI companion whose reply streams in", async () => {
+    const created = await t.api("/companions", { token: adminToken, body: { name: "Nova", personality_traits: ["warm", "curious"], model_config: { greeting: "Hi, I'm Nova." } } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    await memberPage.goto("/companions");
+    await memberPage.getByTestId("companion-card").filter({ hasText: "Nova" }).click();
+    await memberPage.waitForURL((u) => u.pathname === `/companions/${created.body.id}`);
+    await memberPage.getByTestId("companion-input").fill("Hello Nova, what music do you like?");
+    await memberPage.getByTestId("companion-input").press("Enter");
+    const log = memberPage.getByTestId("companion-log");
+    await expect.poll(() => log.locator("li").count(), WAIT).toBeGreaterThanOrEqual(2);
+    // The reply is finished (no busy bubble) and not empty.
+    await expect.poll(() => log.locator("[aria-busy=true]").count(), WAIT).toBe(0);
+    expect((await log.locator("li").last().textContent())?.trim().length).toBeGreaterThan(5);
+    await memberPage.getByTestId("safeword").click();
+    await memberPage.getByText("This session has ended.").waitFor(WAIT);
+  });
+
+  it("two members exchange end-to-end encrypted messages", async () => {
+    await memberPage.goto(`/messages?peer=${creator.id}`);
+    await memberPage.getByText("End-to-end encrypted", { exact: true }).waitFor(WAIT);
+    await memberPage.getByLabel("Message", { exact: true }).fill("A secret hello from the front row");
+    await memberPage.getByLabel("Message", { exact: true }).press("Enter");
+    await expect.poll(() => memberPage.getByTestId("dm-log").textContent(), WAIT).toContain("A secret hello from the front row");
+    await creatorPage.goto(`/messages?peer=${member.id}`);
+    await expect.poll(() => creatorPage.getByTestId("dm-log").textContent(), WAIT).toContain("A secret hello from the front row");
+    // The server holds ciphertext only.
+    const stored = await t.api(`/dm/${creator.id}/messages`, { token: member.token });
+    expect(stored.status).toBe(200);
+    expect(stored.body.items.length).toBeGreaterThan(0);
+    expect(JSON.stringify(stored.body)).not.toContain("secret hello");
+  });
+
   it("every page renders without console errors", async () => {
     // The remaining pages, as the member and as a guest.
     const pages: Array<[Page, string]> = [
       [memberPage, "/"],
       [memberPage, "/companions"],
-      [memberPage, `/messages?peer=${creator.id}`],
+      [memberPage, "/messages"],
       [memberPage, "/wallet"],
       [memberPage, "/settings"],
       [creatorPage, "/studio"],
@@ -265,8 +318,11 @@ describe.runIf(up)("web client in Chromium", () => {
       await guest.locator("main").waitFor();
       await guest.waitForLoadState("networkidle").catch(() => undefined);
     }
-    // A killed stream's segments may vanish under the player in the instant of the panic.
-    const real = problems.filter((p) => !(p.at >= panicAt && p.url.includes("/hls/")));
+    // A killed stream's segments may vanish under the player in the instant of the panic, and
+    // requests fail while the member's network is cut on purpose.
+    const real = problems.filter(
+      (p) => !(p.at >= panicAt && p.url.includes("/hls/")) && !(p.page.startsWith("member") && p.at >= offline.from && p.at <= offline.to + 1000 && /ERR_INTERNET_DISCONNECTED|WebSocket/.test(p.text)),
+    );
     expect(real, JSON.stringify(real, null, 2)).toEqual([]);
     if (!ingest) console.warn("[browser] skipped: video playback (no RTMP ingest)");
     if (!tipsInRoom) console.warn("[browser] skipped: tips (no `tip` handler in the stream room)");

@@ -13,10 +13,11 @@ import { edgeBodies, malformedBodies, nastyValue } from "./adversarial.ts";
 import { fillPath, httpCaseArb, paramNames, type HttpCase } from "./httpCases.ts";
 import { fuzzRuns, fuzzSeed, longFuzz } from "./mode.ts";
 import { MATCHMAKE_EXPECTED, isContractError, rawHttp, type RawResponse } from "./rawHttp.ts";
+import { checkCases, runPool } from "./pool.ts";
 import { recordReliability, Tally } from "./reliability.ts";
 import { propertyNames, sampleFor } from "./schemaSample.ts";
 
-const RUNS = fuzzRuns(24, 300);
+const RUNS = fuzzRuns(20, 300);
 const t = await bootEngine({ ...adminEnv, WRITE_BEHIND_FLUSH_MS: "100" });
 const routes = allRoutes(t.engine.services);
 const roomNames = Object.keys(defineRooms(t.engine.services));
@@ -121,14 +122,11 @@ describe("HTTP fuzz: every route in the registry", () => {
     const key = `${route.method.toUpperCase()} ${route.path}`;
     it(key, { timeout: longFuzz ? 600_000 : 60_000 }, async () => {
       const query = (q: string) => (q ? `?${q}` : "");
-      await fc.assert(
-        fc.asyncProperty(httpCaseArb(route, knownIds), async (c) => {
-          const path = `/api/v1${fillPath(route.path, c.params)}${query(c.query)}`;
-          const res = await send(key, route.method, path, { token: tokenFor(c.who), body: c.body, contentType: c.contentType });
-          check(res, `${key} as ${c.who}: ${route.method} ${path.slice(0, 160)} body=${c.body?.slice(0, 160)} ct=${c.contentType}`, true);
-        }),
-        { numRuns: RUNS, seed: fuzzSeed, endOnFailure: true },
-      );
+      await checkCases(httpCaseArb(route, knownIds), { runs: RUNS, seed: fuzzSeed }, async (c) => {
+        const path = `/api/v1${fillPath(route.path, c.params)}${query(c.query)}`;
+        const res = await send(key, route.method, path, { token: tokenFor(c.who), body: c.body, contentType: c.contentType });
+        check(res, `${key} as ${c.who}: ${route.method} ${path.slice(0, 160)} body=${c.body?.slice(0, 160)} ct=${c.contentType}`, true);
+      });
 
       // Large, deep and malformed bodies: once per route that takes a body (every route in long mode),
       // as the most privileged caller (and anonymously in long mode).
@@ -142,13 +140,16 @@ describe("HTTP fuzz: every route in the registry", () => {
       const path = `/api/v1${fillPath(route.path, sampled ? Object.fromEntries(Object.entries(sampled).map(([k, v]) => [k, encodeURIComponent(String(v))])) : params)}`;
       const sample = sampleFor(route.body) ?? {};
       const bodies = [...edgeBodies(sample, propertyNames(route.body)), ...malformedBodies(JSON.stringify(sample)).map((raw, i) => ({ label: `malformed ${i}`, raw }))];
-      for (const b of bodies) {
-        for (const token of longFuzz ? [actors.super_admin.token, undefined] : [actors.super_admin.token]) {
-          const res = await send(key, route.method, path, { token, body: b.raw, contentType: "application/json" });
+      const tokens = longFuzz ? [actors.super_admin.token, undefined] : [actors.super_admin.token];
+      await runPool(
+        bodies.flatMap((b) => tokens.map((token) => ({ ...b, token }))),
+        4,
+        async (b) => {
+          const res = await send(key, route.method, path, { token: b.token, body: b.raw, contentType: "application/json" });
           check(res, `${key} ${b.label}`, true);
           if (b.label === "string 1 MiB + 1" && res) expect(res.status).toBe(413);
-        }
-      }
+        },
+      );
       await stillServing(key);
       await refreshActors();
     });
@@ -159,22 +160,29 @@ describe("HTTP fuzz: matchmaking endpoint of every room type", () => {
   const methods = ["joinOrCreate", "create", "join", "joinById", "reconnect"];
   it("answers random join options without a 5xx", { timeout: longFuzz ? 600_000 : 60_000 }, async () => {
     const names = [...roomNames, "no_such_room", "__proto__", "constructor"];
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...methods),
-        fc.constantFrom(...names),
-        fc.oneof(fc.record({ streamId: nastyValue }), fc.record({ peerId: nastyValue }), fc.record({ companionId: nastyValue }), fc.jsonValue({ maxDepth: 3 }), fc.constant({ streamId: knownIds[2] })),
-        fc.constantFrom<Role | "anonymous">("anonymous", "member", "admin"),
-        async (method, name, options, who) => {
-          const key = `POST /matchmake/:method/:room`;
-          const token = who === "anonymous" ? undefined : actors[who].token;
-          const res = await send(key, "post", `/matchmake/${method}/${encodeURIComponent(name)}`, { token, body: JSON.stringify(options), contentType: "application/json" });
-          check(res, `matchmake ${method}/${name} ${JSON.stringify(options).slice(0, 200)}`, false);
-        },
-      ),
-      { numRuns: RUNS * 4, seed: fuzzSeed, endOnFailure: true },
-    );
+    const arb = fc.record({
+      method: fc.constantFrom(...methods),
+      name: fc.constantFrom(...names),
+      // `null` is left out here: Colyseus answers it with a 523 (see the known-issue test below).
+      options: fc.oneof(fc.record({ streamId: nastyValue }), fc.record({ peerId: nastyValue }), fc.record({ companionId: nastyValue }), fc.jsonValue({ maxDepth: 3 }).filter((v) => v !== null), fc.constant({ streamId: knownIds[2] })),
+      who: fc.constantFrom<Role | "anonymous">("anonymous", "member", "admin"),
+    });
+    await checkCases(arb, { runs: RUNS * 4, seed: fuzzSeed }, async ({ method, name, options, who }) => {
+      const key = `POST /matchmake/:method/:room`;
+      const token = who === "anonymous" ? undefined : actors[who].token;
+      const res = await send(key, "post", `/matchmake/${method}/${encodeURIComponent(name)}`, { token, body: JSON.stringify(options), contentType: "application/json" });
+      check(res, `matchmake ${method}/${name} ${JSON.stringify(options).slice(0, 200)}`, false);
+    });
     await stillServing("matchmaking");
+  });
+
+  // KNOWN ISSUE (upstream, @colyseus/core 0.18.17 matchmaker/RegisteredHandler.mjs:101): a room
+  // defined with filterBy reads `options.hasOwnProperty` on the JSON body, so a body of `null`
+  // answers 523 MATCHMAKE_UNHANDLED with the TypeError text. No crash, no state change. Expected to
+  // fail until fixed upstream (or a guard turns null options into {}); then drop `.fails`.
+  it.fails("KNOWN: `null` join options are answered as a refusal, not a 523", async () => {
+    const res = await rawHttp(t.url, { method: "POST", path: "/matchmake/joinOrCreate/stream", headers: { "content-type": "application/json" }, body: "null" });
+    expect(res.status === 523 || res.status >= 500 && !MATCHMAKE_EXPECTED.has(res.status)).toBe(false);
   });
 
   it("keeps serving after the whole run (admin still logs in)", async () => {

@@ -95,6 +95,27 @@ export class Session {
     );
     await Promise.all([loadCapabilities().then((c) => (this.caps = c)), this.#tokens ? this.load() : Promise.resolve()]);
     if (!this.user) this.status = "anonymous";
+    else void this.publishDeviceKey();
+  }
+
+  /**
+   * Makes sure others can write to this person: the device's E2EE key pair (IndexedDB) exists and
+   * its public half is published. Once per tab; the private key never leaves the browser.
+   */
+  async publishDeviceKey(): Promise<void> {
+    const me = this.user;
+    if (!me || !this.caps.feature("dm") || !this.can("dm.send")) return;
+    const marker = `teezu.e2ee.published.${me.id}`;
+    try {
+      const { deviceKeys, supportsE2ee } = await import("./crypto/e2ee.ts");
+      if (!supportsE2ee()) return;
+      const keys = await deviceKeys(me.id);
+      if (sessionStorage.getItem(marker) === keys.publicKey) return;
+      await this.api.put("/users/me/keys", { publicKey: keys.publicKey });
+      sessionStorage.setItem(marker, keys.publicKey);
+    } catch {
+      /* retried on the next start or when a conversation opens */
+    }
   }
 
   stop() {
@@ -127,12 +148,16 @@ export class Session {
 
   async login(email: string, password: string): Promise<Me> {
     const res = await this.api.post<AuthResponse>("/auth/login", { email, password }, { anonymous: true });
-    return this.#signedIn(res);
+    const me = this.#signedIn(res);
+    void this.publishDeviceKey();
+    return me;
   }
 
   async register(input: RegisterInput): Promise<Me> {
     const res = await this.api.post<AuthResponse>("/auth/register", input, { anonymous: true });
-    return this.#signedIn(res);
+    const me = this.#signedIn(res);
+    void this.publishDeviceKey();
+    return me;
   }
 
   async logout(): Promise<void> {

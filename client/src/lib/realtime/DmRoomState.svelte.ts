@@ -25,7 +25,7 @@ export class DmRoomState {
   readonly session: Session;
   peer = $state<PeerProfile | null>(null);
   /** "ready" once both keys are known and the conversation key is derived. */
-  keyStatus = $state<"pending" | "ready" | "peer_missing" | "unsupported" | "error">("pending");
+  keyStatus = $state<"pending" | "ready" | "peer_missing" | "unsupported" | "unavailable" | "error">("pending");
   error = $state<string | null>(null);
   ended = $state(false);
   /** Decrypted texts by message id (memory only, never stored). */
@@ -82,6 +82,11 @@ export class DmRoomState {
     if (!me) return;
     if (!supportsE2ee()) {
       this.keyStatus = "unsupported";
+      return;
+    }
+    // The key directory routes ship with the dm feature.
+    if (!this.session.caps.feature("dm")) {
+      this.keyStatus = "unavailable";
       return;
     }
     try {

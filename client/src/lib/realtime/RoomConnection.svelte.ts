@@ -98,6 +98,12 @@ export class RoomConnection<S extends object> {
     return true;
   }
 
+  /** Marks the room as not joinable without asking (the page already knows, e.g. the stream is over). */
+  refuse(code: number, message: string) {
+    this.reason = { code, message };
+    this.status = "refused";
+  }
+
   async connect(): Promise<void> {
     if (this.#stopped) return;
     if (this.status === "idle") {

@@ -3,8 +3,8 @@
 // effects (confetti, killed) and the actions a viewer, creator or moderator may take.
 import { MOODS } from "$config/moods.ts";
 import type { Session } from "../session.svelte.ts";
-import { errorText } from "../api.ts";
-import type { ChatLine, Page, StreamInfo, StreamSnapshot, StreamStatus } from "../types.ts";
+import { ApiError, errorText } from "../api.ts";
+import type { ChatLine, Page, StreamInfo, StreamSnapshot, StreamStatus, TipGoal } from "../types.ts";
 import { RoomConnection } from "./RoomConnection.svelte.ts";
 
 /** Close codes of the stream room (rooms/stream/StreamRoom.ts). */
@@ -34,6 +34,9 @@ export class StreamRoomState {
 
   info = $state<StreamInfo | null>(null);
   infoError = $state<string | null>(null);
+  infoStatus = $state(0);
+  /** The goal from the REST API, shown until the room's state carries one. */
+  configuredGoal = $state<TipGoal | null>(null);
   /** Persisted chat, shown until the room's own tail arrives. */
   history = $state<ChatLine[]>([]);
   tipMenu = $state<TipMenuItem[]>([]);
@@ -45,6 +48,11 @@ export class StreamRoomState {
   kicked = $state(false);
   lastTip = $state<{ amount: number; balance: number } | null>(null);
   pendingTip = $state(false);
+
+  get goal(): TipGoal | undefined {
+    const room = this.conn.state?.tipGoal;
+    return room && room.target > 0 ? room : (this.configuredGoal ?? room);
+  }
 
   get snapshot() {
     return this.conn.state;
@@ -135,7 +143,20 @@ export class StreamRoomState {
 
   /** Metadata, chat history and the live connection, all at once; the cache already rendered. */
   async start(): Promise<void> {
-    await Promise.all([this.loadInfo().then(() => this.loadTipMenu()), this.loadHistory(), this.conn.connect()]);
+    // The cached state is already on screen. Metadata, goal and history load in parallel; the
+    // join follows the metadata by one round trip so a stream known to be over (or invisible to
+    // this viewer) is never joined just to be refused.
+    const info = this.loadInfo();
+    await Promise.all([
+      info.then(() => this.loadTipMenu()),
+      this.loadHistory(),
+      this.loadGoal(),
+      info.then(() => {
+        if (this.killed || this.ended) return this.conn.refuse(410, this.killed ? "This stream has been stopped" : "This stream has ended");
+        if (this.infoStatus === 404 || this.infoStatus === 403) return this.conn.refuse(this.infoStatus, this.infoError ?? "Stream not found");
+        return this.conn.connect();
+      }),
+    ]);
     if (this.conn.status === "refused") {
       const code = this.conn.reason?.code;
       if (code === 410) {
@@ -152,6 +173,18 @@ export class StreamRoomState {
       if (this.info.status === "ended") this.ended = true;
     } catch (err) {
       this.infoError = errorText(err);
+      this.infoStatus = err instanceof ApiError ? err.status : 0;
+    }
+  }
+
+  /** The goal as configured (wallet); the room's `tipGoal` takes over once it carries one. */
+  async loadGoal() {
+    if (!this.session.caps.feature("goals")) return;
+    try {
+      const res = await this.session.api.get<{ goal: { label: string; target: number } | null }>(`/streams/${this.streamId}/goal`);
+      this.configuredGoal = res.goal ? { label: res.goal.label, target: res.goal.target, current: 0 } : null;
+    } catch {
+      /* the room's goal still shows */
     }
   }
 

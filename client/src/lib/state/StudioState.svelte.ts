@@ -46,7 +46,7 @@ export class StudioState {
     if (!st) return [];
     const out: string[] = [];
     const viewers = st.viewerCount ?? 0;
-    const goal = st.tipGoal;
+    const goal = this.live?.goal;
     const tips = (st.chat ?? []).filter((l) => l.kind === "tip").length;
     if (st.status !== "live") out.push("You are not live yet: start your encoder with the RTMP URL and key.");
     if (!goal || goal.target === 0) out.push("Set a tip goal: rooms with a visible goal get more tips.");
@@ -184,6 +184,7 @@ export class StudioState {
     if (!this.stream) return false;
     try {
       this.goal = await this.session.api.put<Goal>(`/streams/${this.stream.id}/goal`, goal);
+      if (this.live) this.live.configuredGoal = { label: goal.label, target: goal.target, current: this.live.goal?.current ?? 0 };
       this.live?.notify("success", "Goal saved: viewers see it now.");
       return true;
     } catch (err) {
