@@ -62,7 +62,7 @@ export class Ledger {
         return await this.sql.em().transactional(async (em) => {
           const existing = await em.findOne(Transaction, { idempotencyKey: key });
           if (existing) return replayOf(existing, hash);
-          const tx = new LedgerTransaction(em, this.sql.kind, key, hash);
+          const tx = new LedgerTransaction(em, this.sql.kind, key, hash, attempt > 1);
           await body(tx);
           if (!tx.recorded) throw new Error("ledger posting recorded nothing");
           return { ...tx.recorded, replayed: false };

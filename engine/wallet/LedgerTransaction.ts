@@ -61,6 +61,8 @@ export class LedgerTransaction {
     private readonly dialect: SqlDialect,
     private readonly idempotencyKey: string,
     private readonly requestHash: string,
+    /** True when an earlier attempt of this posting hit a deadlock or lock timeout. */
+    readonly retrying = false,
   ) {}
 
   get recorded(): Recorded | undefined {
@@ -70,7 +72,9 @@ export class LedgerTransaction {
   /**
    * Locks the users rows a posting will touch, in primary-key order, before touching any: two
    * users paying each other at once then queue instead of deadlocking (MySQL). SQLite runs one
-   * write transaction at a time, so there it has nothing to do.
+   * write transaction at a time, so there it has nothing to do. Costly for a creator's row that
+   * every tip of a room credits (held for the whole transaction), so postings take it only when
+   * retrying after a deadlock.
    */
   async lockUsers(userIds: readonly string[]): Promise<void> {
     if (this.dialect !== "mysql" || userIds.length < 2) return;

@@ -204,12 +204,10 @@ export class WalletService implements RoomWallet {
 
   private async pay(tx: LedgerTransaction, kind: TransferRequest["kind"], r: Omit<TransferRequest, "kind">) {
     const { creator, platform } = splitPayment(r.amount, this.rules.creatorShareBps);
-    await tx.lockUsers([r.fromUserId, r.toUserId]);
+    if (tx.retrying) await tx.lockUsers([r.fromUserId, r.toUserId]);
     await tx.debit("wallet", r.fromUserId, r.amount, { requireUnlocked: true });
-    if (creator > 0) await tx.credit("earnings", r.toUserId, creator);
-    else if (!(await tx.balances(r.toUserId))) throw new WalletError("unknown_user", "No such user");
     const after = await tx.balances(r.fromUserId);
-    return tx.record({
+    const recorded = await tx.record({
       kind,
       senderId: r.fromUserId,
       receiverId: r.toUserId,
@@ -222,5 +220,9 @@ export class WalletService implements RoomWallet {
       ],
       balanceAfter: after?.wallet ?? 0,
     });
+    // Last, so the creator's row — which every tip in the room credits — stays locked only until commit.
+    if (creator > 0) await tx.credit("earnings", r.toUserId, creator);
+    else if (!(await tx.balances(r.toUserId))) throw new WalletError("unknown_user", "No such user");
+    return recorded;
   }
 }

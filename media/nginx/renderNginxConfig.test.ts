@@ -17,8 +17,10 @@ describe("renderNginxConfig", () => {
     expect(conf).toContain("load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;");
     expect(conf).toContain("listen 19350;");
     expect(conf).toContain("listen 127.0.0.1:18081;");
-    expect(conf).toContain("on_publish http://127.0.0.1:2567/api/v1/internal/ingest/nginx/publish?secret=s3cret-s3cret-s3cret-s3cret;");
-    expect(conf).toContain("on_publish_done http://127.0.0.1:2567/api/v1/internal/ingest/nginx/publish_done?secret=s3cret-s3cret-s3cret-s3cret;");
+    expect(conf).toContain("on_publish http://127.0.0.1:18081/teezu/publish?secret=s3cret-s3cret-s3cret-s3cret;");
+    expect(conf).toContain("on_publish_done http://127.0.0.1:18081/teezu/publish_done?secret=s3cret-s3cret-s3cret-s3cret;");
+    expect(conf).toContain("proxy_pass http://127.0.0.1:2567/api/v1/internal/ingest/nginx/;");
+    expect(conf).toContain("proxy_http_version 1.1;");
     expect(conf).toContain("pid /tmp/nginx-teezu/nginx.pid;");
     expect(conf).toMatch(/allow play 127\.0\.0\.1;\s+deny play all;/);
     expect(conf).toContain("rtmp_control all;");

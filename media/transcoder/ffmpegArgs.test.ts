@@ -13,7 +13,7 @@ const cmd = (j: HlsJob) => buildHlsArgs(j).join(" ");
 
 describe("buildHlsArgs", () => {
   it("pulls the ingest's RTMP stream quietly", () => {
-    expect(cmd(job)).toMatch(/^-hide_banner -nostdin -nostats -loglevel error -y -i rtmp:\/\/127\.0\.0\.1:1935\/live\/KEY_abc-123_xyzXYZ0123456789ab /);
+    expect(cmd(job)).toMatch(/^-hide_banner -nostdin -nostats -loglevel error -y -analyzeduration 1000000 -i rtmp:\/\/127\.0\.0\.1:1935\/live\/KEY_abc-123_xyzXYZ0123456789ab /);
   });
 
   it("writes 1 s segments into a 6-segment live playlist with old segments deleted", () => {
@@ -53,7 +53,7 @@ describe("buildHlsArgs", () => {
   it("keeps capture timestamps only when benchmarking", () => {
     expect(cmd(job)).not.toContain("copyts");
     const c = cmd({ ...job, copyTimestamps: true });
-    expect(c).toContain("-copyts -i ");
+    expect(c).toContain("-copyts -analyzeduration 1000000 -i ");
     expect(c).toContain("-hls_segment_options mpegts_copyts=1");
   });
 

@@ -6,6 +6,7 @@ import { ServerError, type Client } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import { can, type Role } from "../../config/roles.ts";
 import type { EngineEvent } from "../../engine/events/EngineEvents.ts";
+import type { XpEvent } from "../../engine/gamification/policy.ts";
 import type { Services } from "../../engine/services.ts";
 import type { StreamRow } from "../../engine/streams/types.ts";
 import { AudienceMood } from "../../engine/analytics/AudienceMood.ts";
@@ -15,9 +16,10 @@ import { RoomError } from "../shared/RoomError.ts";
 import { roomAuth, type RoomAuth } from "../shared/roomAuth.ts";
 import { TeezuRoom } from "../shared/TeezuRoom.ts";
 import { chatCollection, seqKey, type ChatKind, type ChatLineDoc } from "./chatLog.ts";
-import { countViewers, isMuted, overflow, slowModeWait, type Mute } from "./logic.ts";
-import { chatMessage, joinOptions, moderateMessage, moodMessage, panicMessage, reportMessage, type ModerateMessage } from "./messages.ts";
-import { ChatLine, MutedUser, ReportItem, StreamState } from "./state.ts";
+import { applyTipToGoal, countViewers, isMuted, overflow, slowModeWait, updateLeaderboard, type GoalProgress, type LeaderRow, type Mute } from "./logic.ts";
+import { chatMessage, joinOptions, moderateMessage, moodMessage, panicMessage, reportMessage, tipMessage, type ModerateMessage } from "./messages.ts";
+import { ChatLine, LeaderEntry, MutedUser, ReportItem, StreamState, TipMenuEntry } from "./state.ts";
+import { WalletError, type TipMenuItem } from "../../engine/wallet/types.ts";
 
 /** Close codes clients can tell apart. */
 export const CLOSE_KICKED = 4403;
@@ -53,6 +55,10 @@ export function createStreamRoom(s: Services) {
     private mirrorPending = false;
     private closing = false;
     private unsubscribe: (() => Promise<void>) | undefined;
+    private goal: GoalProgress = { label: "", target: 0, current: 0, next: [] };
+    /** Every tipper's total this session; the state shows the top 10. */
+    private tippers: LeaderRow[] = [];
+    private menu = new Map<string, TipMenuItem>();
 
     static override async onAuth(token: string | undefined) {
       return roomAuth(s, token, true);
@@ -79,6 +85,9 @@ export function createStreamRoom(s: Services) {
       );
       await this.setMetadata({ streamId: stream.id, creatorId: stream.creatorId, title: stream.title });
 
+      await Promise.all([this.loadTipMenu(), this.loadGoal()]);
+
+      this.handle("tip", tipMessage, (client, m, auth) => this.onTip(client, m, auth), { capacity: 10, perSecond: 5 });
       this.handle("chat", chatMessage, (client, m, auth) => this.onChat(client, m.text, auth), { capacity: 5, perSecond: 1 });
       this.handle("mood", moodMessage, (client, m, auth) => this.onMood(client, m.mood, m.intensity, auth), { capacity: 5, perSecond: 1 });
       this.handle("moderate", moderateMessage, (client, m, auth) => this.onModerate(client, m, auth));
@@ -87,6 +96,7 @@ export function createStreamRoom(s: Services) {
       this.answerUnknownMessages();
 
       this.clock.setInterval(() => this.refreshAudienceMood(), AUDIENCE_MOOD_EVERY_MS);
+      this.clock.setInterval(() => this.awardWatchMinute(), 60_000);
       this.unsubscribe = await s.events.subscribe((e) => this.onEngineEvent(e));
     }
 
@@ -163,7 +173,73 @@ export function createStreamRoom(s: Services) {
       }
       this.lastPost.set(auth.id, now);
       this.audience.add(text, now);
-      this.addLine(auth.id, auth.displayName, text, "chat");
+      const lineId = this.addLine(auth.id, auth.displayName, text, "chat");
+      this.awardXp(client, { kind: "chat", userId: auth.id, streamId: this.stream.id, key: lineId });
+    }
+
+    private async onTip(client: Client, m: { amount: number; key: string; itemId?: string }, auth: RoomAuth) {
+      if (auth.anonymous || auth.role === "viewer") throw new RoomError("forbidden", "Log in with an adult member account to tip");
+      if (auth.id === this.stream.creatorId) throw new RoomError("forbidden", "You cannot tip your own stream");
+      if (this.closing) throw new RoomError("stream_killed", "This stream has been stopped");
+      const item = m.itemId === undefined ? undefined : this.menu.get(m.itemId);
+      if (m.itemId !== undefined && !item) throw new RoomError("not_found", "That tip menu item does not exist any more");
+      if (item && item.price !== m.amount) throw new RoomError("invalid_amount", `"${item.label}" costs ${item.price} TKN`);
+      let result;
+      try {
+        result = await s.wallet.transfer({
+          kind: item ? "tip_menu" : "tip",
+          key: m.key,
+          fromUserId: auth.id,
+          toUserId: this.stream.creatorId,
+          amount: m.amount,
+          reference: { streamId: this.stream.id, ...(item ? { itemId: item.id } : {}) },
+        });
+      } catch (err) {
+        if (err instanceof WalletError) throw new RoomError(err.code, err.message);
+        throw err;
+      }
+      // A replayed key was already applied to the room when it was first paid.
+      if (!result.replayed) this.applyTip(auth, m.amount, item, result.transactionId);
+      client.send("tipped", { amount: result.amount, balance: result.balance });
+    }
+
+    private applyTip(auth: RoomAuth & { anonymous: false }, amount: number, item: TipMenuItem | undefined, transactionId: string) {
+      const { goal, reached } = applyTipToGoal(this.goal, amount);
+      this.goal = goal;
+      this.syncGoal();
+      s.stores.later.doc({ op: "set", collection: "stream_goal_progress", id: this.stream.id, data: { ...goal, next: goal.next, updatedAt: this.now() } });
+      this.tippers = updateLeaderboard(this.tippers, { userId: auth.id, name: auth.displayName, amount }, Number.MAX_SAFE_INTEGER);
+      this.state.leaderboard.splice(0, this.state.leaderboard.length, ...this.tippers.slice(0, 10).map((r) => new LeaderEntry(r)));
+      this.addLine(auth.id, auth.displayName, item ? `${auth.displayName} tipped ${amount} TKN for "${item.label}"` : `${auth.displayName} tipped ${amount} TKN`, "tip");
+      for (const label of reached) this.addLine(null, "TeezU", `Goal reached: ${label}!`, "system");
+      this.broadcast("confetti", { userId: auth.id, name: auth.displayName, amount, ...(item ? { itemId: item.id, label: item.label } : {}), ...(reached.length ? { goals: reached } : {}) });
+      const tipper = this.seatsOf(auth.id)[0];
+      this.awardXp(tipper ? this.clients.get(tipper.sessionId) : undefined, { kind: "tip", userId: auth.id, streamId: this.stream.id, amount, key: transactionId });
+    }
+
+    private async loadTipMenu() {
+      const items = await s.wallet.tipMenu(this.stream.creatorId);
+      this.menu = new Map(items.map((i) => [i.id, i]));
+      this.state.tipMenu.splice(0, this.state.tipMenu.length, ...items.map((i) => new TipMenuEntry({ id: i.id, label: i.label, price: i.price })));
+    }
+
+    /** The configured goal, with the progress this stream already made (kept across room restarts). */
+    private async loadGoal() {
+      const [config, progress] = await Promise.all([s.wallet.goal(this.stream.id), s.stores.docs.get("stream_goal_progress", this.stream.id) as Promise<GoalProgress | null>]);
+      if (!config) {
+        this.goal = { label: "", target: 0, current: 0, next: [] };
+      } else if (progress && progress.label === config.label && progress.target === config.target) {
+        this.goal = { label: config.label, target: config.target, current: progress.current, next: config.next };
+      } else {
+        this.goal = { label: config.label, target: config.target, current: 0, next: config.next };
+      }
+      this.syncGoal();
+    }
+
+    private syncGoal() {
+      this.state.tipGoal.label = this.goal.label;
+      this.state.tipGoal.target = this.goal.target;
+      this.state.tipGoal.current = this.goal.current;
     }
 
     private onMood(client: Client, mood: string, intensity: number, auth: RoomAuth) {
@@ -249,7 +325,12 @@ export function createStreamRoom(s: Services) {
     }
 
     private onEngineEvent(e: EngineEvent) {
-      if (!("streamId" in e) || e.streamId !== this.stream.id || this.closing) return;
+      if (this.closing) return;
+      if (e.type === "tipmenu.updated") {
+        if (e.creatorId === this.stream.creatorId) this.loadTipMenu().catch((err: unknown) => this.log.error({ err }, "tip menu reload failed"));
+        return;
+      }
+      if (e.streamId !== this.stream.id) return;
       switch (e.type) {
         case "stream.published":
           this.state.status = "live";
@@ -266,6 +347,9 @@ export function createStreamRoom(s: Services) {
           break;
         case "stream.killed":
           void this.kill(e.by);
+          break;
+        case "goal.updated":
+          this.loadGoal().catch((err: unknown) => this.log.error({ err }, "goal reload failed"));
           break;
         case "stream.ended":
           this.closing = true;
@@ -288,6 +372,25 @@ export function createStreamRoom(s: Services) {
       this.chatLines++;
       const doc: ChatLineDoc = { id, streamId: this.stream.id, userId, name, text, kind, ts, seq: seqKey(ts, ++this.lineCounter), deleted: false };
       s.stores.later.doc({ op: "set", collection: chatCollection(this.stream.id), id, data: doc });
+      return id;
+    }
+
+    /** XP is fire-and-forget and idempotent by key; the earner hears about it as `xp`. */
+    private awardXp(client: Client | undefined, event: XpEvent) {
+      void s.gamification.record(event).then((award) => {
+        if (award && client) client.send("xp", award);
+      });
+    }
+
+    /** One watch minute per logged-in viewer (several tabs count once). */
+    private awardWatchMinute() {
+      const minute = String(Math.floor(this.now() / 60_000));
+      const seen = new Set<string>();
+      for (const seat of this.seats.values()) {
+        if (!seat.userId || seat.hidden || seen.has(seat.userId)) continue;
+        seen.add(seat.userId);
+        this.awardXp(this.clients.get(seat.sessionId), { kind: "watch", userId: seat.userId, streamId: this.stream.id, minutes: 1, key: minute });
+      }
     }
 
     private kickUser(userId: string, why: "kicked" | "banned") {

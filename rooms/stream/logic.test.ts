@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countViewers, isMuted, overflow, slowModeWait, updateLeaderboard } from "./logic.ts";
+import { applyTipToGoal, countViewers, isMuted, overflow, slowModeWait, updateLeaderboard } from "./logic.ts";
 
 describe("stream room rules", () => {
   it("mutes until the deadline, or until unmuted when the deadline is 0", () => {
@@ -39,5 +39,30 @@ describe("stream room rules", () => {
       { userId: "u2", name: "Ben", total: 50 },
     ]);
     expect(updateLeaderboard(rows, { userId: "u4", name: "Di", amount: 1 }, 2)).toHaveLength(2);
+  });
+});
+
+describe("tip goals", () => {
+  const goal = { label: "New guitar strings", target: 100, current: 90, next: [{ label: "Extra encore", target: 50 }] };
+  it("fills, announces and rolls over with the surplus", () => {
+    const { goal: g, reached } = applyTipToGoal(goal, 30);
+    expect(reached).toEqual(["New guitar strings"]);
+    expect(g).toEqual({ label: "Extra encore", target: 50, current: 20, next: [] });
+  });
+  it("announces the last goal once, then keeps counting", () => {
+    const last = { label: "Extra encore", target: 50, current: 40, next: [] };
+    const first = applyTipToGoal(last, 15);
+    expect(first.reached).toEqual(["Extra encore"]);
+    expect(applyTipToGoal(first.goal, 10).reached).toEqual([]);
+    expect(applyTipToGoal(first.goal, 10).goal.current).toBe(65);
+  });
+  it("crosses several goals with one big tip", () => {
+    const g = { label: "A", target: 10, current: 0, next: [{ label: "B", target: 10 }, { label: "C", target: 10 }] };
+    const r = applyTipToGoal(g, 35);
+    expect(r.reached).toEqual(["A", "B", "C"]);
+    expect(r.goal).toMatchObject({ label: "C", current: 15 });
+  });
+  it("ignores a goal with no target", () => {
+    expect(applyTipToGoal({ label: "", target: 0, current: 0, next: [] }, 5).reached).toEqual([]);
   });
 });

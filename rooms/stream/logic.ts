@@ -54,3 +54,31 @@ export function updateLeaderboard(rows: readonly LeaderRow[], tip: { userId: str
     .slice(0, size)
     .map(({ r }) => r);
 }
+
+export interface GoalProgress {
+  label: string;
+  target: number;
+  current: number;
+  /** Goals still to come after this one. */
+  next: Array<{ label: string; target: number }>;
+}
+
+/**
+ * Adds a tip to the goal. Reaching the target announces it and rolls over to the next goal
+ * (the surplus carries over); with no next goal the bar stays full.
+ */
+export function applyTipToGoal(goal: GoalProgress, amount: number): { goal: GoalProgress; reached: string[] } {
+  let { label, target, next } = goal;
+  let current = goal.current + amount;
+  const reached: string[] = [];
+  while (target > 0 && current >= target && next.length > 0) {
+    reached.push(label);
+    current -= target;
+    const [head, ...rest] = next as [{ label: string; target: number }, ...Array<{ label: string; target: number }>];
+    ({ label, target } = head);
+    next = rest;
+  }
+  // The last goal is announced once, the moment it fills.
+  if (target > 0 && current >= target && (reached.length > 0 || goal.current < target)) reached.push(label);
+  return { goal: { label, target, current, next }, reached };
+}

@@ -56,3 +56,12 @@ export const joinOptions = z
     hidden: z.boolean().optional(),
   })
   .passthrough();
+
+export const tipMessage = z
+  .object({
+    amount: z.number().int("must be a whole number of tokens").positive().max(1_000_000),
+    /** The client's idempotency key: the same key twice debits once. */
+    key: z.string().min(1).max(80).regex(/^[\x21-\x7e]+$/, "printable characters without spaces"),
+    itemId: z.string().min(1).max(64).optional(),
+  })
+  .strict();

@@ -24,6 +24,8 @@ export const TipGoal = schema(
   "TipGoal",
 );
 
+export const TipMenuEntry = schema({ id: t.string(), label: t.string(), price: t.number().default(0) }, "TipMenuEntry");
+
 export const LeaderEntry = schema({ userId: t.string(), name: t.string(), total: t.number().default(0) }, "LeaderEntry");
 
 export const ReportItem = schema(
@@ -68,6 +70,7 @@ export const StreamState = schema(
     chat: t.array(ChatLine),
     tipGoal: t.ref(TipGoal).default(() => new TipGoal()),
     leaderboard: t.array(LeaderEntry),
+    tipMenu: t.array(TipMenuEntry),
     modPanel: t.ref(ModPanel).view().default(() => new ModPanel()),
   },
   "StreamState",

@@ -259,6 +259,57 @@ export function streamSuite(label: string, overrides: () => Promise<Env>, crowd:
       expect(stream.chatLines).toBeGreaterThanOrEqual(2); // the system "live" line and the member's line
     });
 
+    it("takes tips once per key, moves the goal and leaderboard, announces menu items, and refuses what cannot be paid", async () => {
+      const creator = await user("creator", "Cleo");
+      const fan = await user(undefined, "Fan");
+      const streamId = await newStream(creator.token);
+      expect((await t.api(`/streams/${streamId}/goal`, { method: "PUT", token: creator.token, body: { label: "New guitar strings", target: 100, next: [{ label: "Extra encore", target: 50 }] } })).status).toBe(200);
+      const item = await t.api("/tip-menu", { token: creator.token, body: { label: "Song request", price: 25 } });
+      expect(item.status).toBe(201);
+      expect((await t.api("/wallet/topups", { token: fan.token, body: { packageId: "tkn-500" } })).status).toBe(201);
+
+      const host = await join(streamId, creator.token);
+      const fanRoom = await join(streamId, fan.token);
+      const guest = await join(streamId, null);
+      await until(() => st(fanRoom).tipGoal?.label === "New guitar strings" && st(fanRoom).tipMenu?.length === 1, "goal and menu in state");
+
+      const confetti = next(guest, "confetti");
+      const tipped = next(fanRoom, "tipped");
+      fanRoom.send("tip", { amount: 90, key: "tip-1" });
+      expect(await tipped).toEqual({ amount: 90, balance: 410 });
+      expect(await confetti).toMatchObject({ userId: fan.id, amount: 90 });
+      // The same key again: nothing more is debited and the reply is identical.
+      const again = next(fanRoom, "tipped");
+      fanRoom.send("tip", { amount: 90, key: "tip-1" });
+      expect(await again).toEqual({ amount: 90, balance: 410 });
+
+      const menuTip = next(fanRoom, "tipped");
+      fanRoom.send("tip", { amount: 25, key: "tip-2", itemId: item.body.id });
+      expect(await menuTip).toEqual({ amount: 25, balance: 385 });
+      await until(() => st(host).tipGoal.label === "Extra encore" && st(host).tipGoal.current === 15, "goal rolled over with the surplus");
+      expect(st(host).leaderboard.map((r: any) => ({ userId: r.userId, total: r.total }))).toEqual([{ userId: fan.id, total: 115 }]);
+      const lines = st(guest).chat.map((l: any) => l.text);
+      expect(lines).toEqual(expect.arrayContaining(["Fan tipped 90 TKN", 'Fan tipped 25 TKN for "Song request"', "Goal reached: New guitar strings!"]));
+      expect(st(guest).chat.filter((l: any) => l.kind === "tip")).toHaveLength(2);
+
+      const expectError = async (payload: unknown, code: string, room = fanRoom) => {
+        const reply = next(room, "error");
+        room.send("tip", payload);
+        expect(await reply, JSON.stringify(payload)).toMatchObject({ code });
+      };
+      await expectError({ amount: 10_000, key: "tip-3" }, "insufficient_funds");
+      await expectError({ amount: 30, key: "tip-4", itemId: item.body.id }, "invalid_amount");
+      await expectError({ amount: 50, key: "tip-1" }, "idempotency_conflict");
+      await expectError({ amount: 1.5, key: "tip-5" }, "invalid_message");
+      await expectError({ amount: -5, key: "tip-6" }, "invalid_message");
+      await expectError({ amount: 5 }, "invalid_message");
+      await expectError({ amount: 5, key: "tip-7" }, "forbidden", guest);
+      await expectError({ amount: 5, key: "tip-8" }, "forbidden", host);
+
+      const wallet = await t.api("/wallet", { token: fan.token });
+      expect(wallet.body.balance).toBe(385);
+    });
+
     it("keeps chat history readable over HTTP after the room disposes and after a restart", async () => {
       const creator = await user("creator");
       const member = await user(undefined, "Historian");

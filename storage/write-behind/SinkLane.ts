@@ -80,6 +80,8 @@ export class SinkLane implements JournalLane {
   private head: Batch | null = null;
   private pumping: Promise<void> | null = null;
   private drainWanted = false;
+  /** A drain applies items up to here (`accepted` when it was asked for); later ones wait for the next. */
+  private drainTarget = 0;
   private backoffTimer: NodeJS.Timeout | null = null;
   private wakeScheduled = false;
   private consecutiveFailures = 0;
@@ -169,6 +171,7 @@ export class SinkLane implements JournalLane {
   tick(): void {
     if (!this.canApply() || this.backoffTimer || this.isEmpty()) return;
     this.drainWanted = true;
+    this.drainTarget = this.accepted;
     void this.ensurePump();
   }
 
@@ -224,6 +227,7 @@ export class SinkLane implements JournalLane {
       const progress = this.removed;
       this.cancelBackoff();
       this.drainWanted = true;
+      this.drainTarget = Math.max(this.drainTarget, target);
       await this.ensurePump();
       stalls = this.removed === progress && this.failures === failuresBefore ? stalls + 1 : 0;
       if (stalls > 3) throw new Error(`write-behind: sink "${this.name}" makes no progress`);
@@ -326,7 +330,7 @@ export class SinkLane implements JournalLane {
         })
         .finally(() => {
           this.pumping = null;
-          // Work that arrived while the loop was winding down.
+          // A drain asked for while the loop was winding down.
           if (this.drainWanted && this.canApply() && !this.backoffTimer && !this.isEmpty()) void this.ensurePump();
         });
     }
@@ -335,6 +339,7 @@ export class SinkLane implements JournalLane {
 
   private async pump(): Promise<void> {
     for (;;) {
+      if (this.removed >= this.drainTarget) this.drainWanted = false;
       if (!this.drainWanted || !this.canApply() || this.backoffTimer) return;
       let batch: Batch | null;
       try {
@@ -408,6 +413,8 @@ export class SinkLane implements JournalLane {
       this.recordFailure(err, records.length, segment !== null);
       return false;
     }
+    this.applied += records.length;
+    this.consecutiveFailures = 0;
     if (segment) {
       // Its first `diskOnly` items had no memory copy (any more); the rest leave memory now.
       const diskOnly = this.segmentItems - this.journaledInMemory();
@@ -416,6 +423,7 @@ export class SinkLane implements JournalLane {
       this.segmentItems -= segment.count;
       this.head = null;
       this.removed += segment.count;
+      // Awaited before the next batch: a crash can then repeat at most this one batch.
       try {
         await this.o.log.remove(segment);
       } catch (err) {
@@ -430,8 +438,6 @@ export class SinkLane implements JournalLane {
       this.removed += records.length;
       this.endDirect();
     }
-    this.applied += records.length;
-    this.consecutiveFailures = 0;
     return true;
   }
 

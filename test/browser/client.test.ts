@@ -36,7 +36,7 @@ function tcpOpen(port: number): Promise<boolean> {
   });
 }
 
-describe.runIf(up)("web client in Chromium", () => {
+describe.runIf(up)("web client in Chromium", { timeout: 60_000 }, () => {
   let t: TestEngine;
   let browser: Browser;
   let rtmpPort: number;
@@ -251,6 +251,25 @@ describe.runIf(up)("web client in Chromium", () => {
     await adminPage.getByTestId("inspect-stream").first().click({ timeout: 15_000 });
     await expect.poll(() => adminPage.getByTestId("inspector-state").textContent(), WAIT).toContain(streamId);
     await screenshot(adminPage, "admin-hub");
+  });
+
+  it("the home page lists the live stream with its viewer count and thumbnail", async () => {
+    const guest = await newPage("guest");
+    await guest.goto("/");
+    const card = guest.getByTestId("stream-card").filter({ hasText: "Sunday jazz and chat" });
+    await card.waitFor(WAIT);
+    expect(await card.textContent()).toContain("LIVE");
+    await expect.poll(async () => Number((await card.getByLabel(/watching/).textContent())?.trim()), WAIT).toBeGreaterThanOrEqual(2);
+    if (ingest) {
+      // The ingest writes a poster frame every few seconds; the card shows it once the stream has run a while.
+      await expect
+        .poll(async () => {
+          await guest.reload();
+          return card.locator("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0).catch(() => false);
+        }, { timeout: 20_000, interval: 2000 })
+        .toBe(true);
+    }
+    await guest.close();
   });
 
   it("panic ends the stream on the viewer's page", async () => {

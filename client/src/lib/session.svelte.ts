@@ -58,6 +58,8 @@ export class Session {
   readonly api: ApiClient;
   #tokens: Tokens | null;
   #cleanup: Array<() => void> = [];
+  #capsLoading: Promise<void> = Promise.resolve();
+  #capsStarted = false;
 
   constructor() {
     this.#tokens = readTokens();
@@ -74,8 +76,20 @@ export class Session {
     });
   }
 
+  /** Resolves once the engine's capabilities are known (pages that start before that wait here). */
+  capabilities(): Promise<Capabilities> {
+    if (!this.#capsStarted) {
+      this.#capsStarted = true;
+      this.#capsLoading = loadCapabilities().then((c) => {
+        this.caps = c;
+      });
+    }
+    return this.#capsLoading.then(() => this.caps);
+  }
+
   /** Profile and capabilities load in parallel (SPEC §5 step 3). */
   async start(): Promise<void> {
+    void this.capabilities();
     const onOnline = () => (this.online = true);
     const onOffline = () => (this.online = false);
     // Another tab logged in or out.
@@ -93,7 +107,7 @@ export class Session {
       () => window.removeEventListener("offline", onOffline),
       () => window.removeEventListener("storage", onStorage),
     );
-    await Promise.all([loadCapabilities().then((c) => (this.caps = c)), this.#tokens ? this.load() : Promise.resolve()]);
+    await Promise.all([this.#capsLoading, this.#tokens ? this.load() : Promise.resolve()]);
     if (!this.user) this.status = "anonymous";
     else void this.publishDeviceKey();
   }
@@ -104,7 +118,7 @@ export class Session {
    */
   async publishDeviceKey(): Promise<void> {
     const me = this.user;
-    if (!me || !this.caps.feature("dm") || !this.can("dm.send")) return;
+    if (!me || !this.can("dm.send") || !(await this.capabilities()).feature("dm")) return;
     const marker = `teezu.e2ee.published.${me.id}`;
     try {
       const { deviceKeys, supportsE2ee } = await import("./crypto/e2ee.ts");

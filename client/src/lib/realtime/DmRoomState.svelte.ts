@@ -85,7 +85,8 @@ export class DmRoomState {
       return;
     }
     // The key directory routes ship with the dm feature.
-    if (!this.session.caps.feature("dm")) {
+    const caps = await this.session.capabilities();
+    if (!caps.feature("dm")) {
       this.keyStatus = "unavailable";
       return;
     }

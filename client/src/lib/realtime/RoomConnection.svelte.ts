@@ -59,6 +59,7 @@ export class RoomConnection<S extends object> {
   readonly #o: RoomConnectionOptions;
   #room: Room | undefined;
   #handlers = new Map<string, Set<Handler>>();
+  #stateListeners = new Set<(state: S) => void>();
   #stopped = false;
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -86,6 +87,12 @@ export class RoomConnection<S extends object> {
     if (!set) this.#handlers.set(type, (set = new Set()));
     set.add(handler as Handler);
     return () => set.delete(handler as Handler);
+  }
+
+  /** Called after every state update from the server. */
+  onState(listener: (state: S) => void): () => void {
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
   }
 
   /** Sends when connected; while the SDK re-connects it buffers; otherwise reports an error. */
@@ -156,6 +163,7 @@ export class RoomConnection<S extends object> {
       this.state = json;
       this.fromCache = false;
       this.#saveSoon();
+      for (const l of this.#stateListeners) l(json);
     });
     room.onMessage("*", (type: string | number, payload: unknown) => this.#dispatch(String(type), payload));
     room.onDrop(() => {

@@ -35,6 +35,8 @@ export class StreamRoomState {
   info = $state<StreamInfo | null>(null);
   infoError = $state<string | null>(null);
   infoStatus = $state(0);
+  /** Where to play: GET /streams/:id/playback (signed and expiring unless the stream is public). */
+  playbackUrl = $state<string | null>(null);
   /** The goal from the REST API, shown until the room's state carries one. */
   configuredGoal = $state<TipGoal | null>(null);
   /** Persisted chat, shown until the room's own tail arrives. */
@@ -73,7 +75,10 @@ export class StreamRoomState {
     return moodColor(this.conn.state?.mood);
   }
   get hlsUrl() {
-    return this.status === "live" ? this.conn.state?.hlsUrl || this.info?.hlsUrl || "" : "";
+    if (this.status !== "live") return "";
+    // With the media API, only its (possibly signed) URL plays; an unsigned one would be refused.
+    if (this.session.caps.has("GET", "/streams/{id}/playback")) return this.playbackUrl ?? "";
+    return this.conn.state?.hlsUrl || this.info?.hlsUrl || "";
   }
   get isCreator() {
     return !!this.session.user && this.session.user.id === (this.conn.state?.creatorId ?? this.info?.creatorId);
@@ -99,6 +104,9 @@ export class StreamRoomState {
       finalCodes: [CLOSE_KICKED, CLOSE_KILLED, CLOSE_ENDED],
     });
     this.#offs.push(
+      this.conn.onState((st) => {
+        if (st.status === "live" && !this.playbackUrl) void this.loadPlayback();
+      }),
       this.conn.on("killed", () => {
         this.killed = true;
         this.notify("error", "The stream was stopped with the panic button.");
@@ -171,15 +179,32 @@ export class StreamRoomState {
       this.info = await this.session.api.get<StreamInfo>(`/streams/${this.streamId}`);
       if (this.info.status === "killed") this.killed = true;
       if (this.info.status === "ended") this.ended = true;
+      if (this.info.status === "live") void this.loadPlayback();
     } catch (err) {
       this.infoError = errorText(err);
       this.infoStatus = err instanceof ApiError ? err.status : 0;
     }
   }
 
+  #playbackLoading = false;
+
+  async loadPlayback() {
+    if (this.#playbackLoading || this.playbackUrl) return;
+    this.#playbackLoading = true;
+    try {
+      if (!(await this.session.capabilities()).has("GET", "/streams/{id}/playback")) return;
+      const res = await this.session.api.get<{ hlsUrl: string | null }>(`/streams/${this.streamId}/playback`);
+      this.playbackUrl = res.hlsUrl;
+    } catch {
+      /* not live any more, or not visible: the stage says why */
+    } finally {
+      this.#playbackLoading = false;
+    }
+  }
+
   /** The goal as configured (wallet); the room's `tipGoal` takes over once it carries one. */
   async loadGoal() {
-    if (!this.session.caps.feature("goals")) return;
+    if (!(await this.session.capabilities()).feature("goals")) return;
     try {
       const res = await this.session.api.get<{ goal: { label: string; target: number } | null }>(`/streams/${this.streamId}/goal`);
       this.configuredGoal = res.goal ? { label: res.goal.label, target: res.goal.target, current: 0 } : null;
@@ -201,7 +226,7 @@ export class StreamRoomState {
 
   /** The creator's priced actions (wallet feature); needs the creator id, so it follows loadInfo. */
   async loadTipMenu() {
-    if (!this.session.caps.tipMenuPath()) return;
+    if (!(await this.session.capabilities()).tipMenuPath()) return;
     const creatorId = this.info?.creatorId ?? this.conn.state?.creatorId;
     if (!creatorId) return;
     try {

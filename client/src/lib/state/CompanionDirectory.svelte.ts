@@ -30,7 +30,7 @@ export class CompanionDirectory {
     try {
       const [list, status] = await Promise.all([
         this.session.api.get<{ items: Persona[] }>("/companions"),
-        this.session.caps.has("GET", "/ai/status") ? this.session.api.get<CompanionDirectory["status"]>("/ai/status") : Promise.resolve(null),
+        (await this.session.capabilities()).has("GET", "/ai/status") ? this.session.api.get<CompanionDirectory["status"]>("/ai/status") : Promise.resolve(null),
       ]);
       this.items = list.items;
       this.status = status;

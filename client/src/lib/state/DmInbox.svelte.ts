@@ -26,7 +26,7 @@ export class DmInbox {
   }
 
   async load() {
-    if (!this.session.caps.has("GET", "/dm")) return;
+    if (!(await this.session.capabilities()).has("GET", "/dm")) return;
     try {
       const res = await this.session.api.get<{ items: Array<{ peerId: string; updatedAt?: number | string }> } | Array<{ peerId: string; updatedAt?: number | string }>>("/dm");
       const items = (Array.isArray(res) ? res : res.items).slice(0, MAX);

@@ -51,10 +51,14 @@ export class HomeFeed {
     }
   }
 
-  /** A poster frame for live streams: the ingest's thumbnail once the stream has run a few seconds. */
+  /**
+   * A poster frame for live streams: the ingest writes one every 5 s. Public, non-explicit streams
+   * serve it unsigned; others need a signed URL (GET /streams/:id/thumbnail), so they keep the
+   * placeholder here rather than costing a request per card.
+   */
   thumbnail(s: StreamInfo): string | null {
     if (s.thumbnailUrl) return s.thumbnailUrl;
-    if (s.status !== "live" || !s.startedAt) return null;
-    return Date.now() - Date.parse(s.startedAt) > 15_000 ? `/hls/${s.id}/thumb.jpg` : null;
+    if (s.status !== "live" || !s.startedAt || s.visibility !== "public" || s.explicit) return null;
+    return Date.now() - Date.parse(s.startedAt) > 12_000 ? `/hls/${s.id}/thumb.jpg` : null;
   }
 }

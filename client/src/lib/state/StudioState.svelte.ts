@@ -99,7 +99,7 @@ export class StudioState {
     this.stream = stream;
     const live = new StreamRoomState(this.session, stream.id);
     this.live = live;
-    const wheel = this.session.caps.feature("wheel") ? new WheelRoomState(this.session, stream.id) : null;
+    const wheel = (await this.session.capabilities()).feature("wheel") ? new WheelRoomState(this.session, stream.id) : null;
     this.wheel = wheel;
     await Promise.all([live.start(), wheel?.start(), this.loadGoal(stream.id)]);
   }
@@ -143,7 +143,7 @@ export class StudioState {
 
   async loadMenu() {
     const me = this.session.user;
-    if (!me || !this.session.caps.feature("tipMenu")) return;
+    if (!me || !(await this.session.capabilities()).feature("tipMenu")) return;
     try {
       this.menu = (await this.session.api.get<{ items: TipMenuItem[] }>(`/creators/${me.id}/tip-menu`)).items;
     } catch {
@@ -172,7 +172,7 @@ export class StudioState {
   }
 
   async loadGoal(streamId: string) {
-    if (!this.session.caps.feature("goals")) return;
+    if (!(await this.session.capabilities()).feature("goals")) return;
     try {
       this.goal = (await this.session.api.get<{ goal: Goal | null }>(`/streams/${streamId}/goal`)).goal;
     } catch {
@@ -209,7 +209,7 @@ export class StudioState {
     this.suggesting = true;
     this.twinNote = null;
     try {
-      if (this.session.caps.feature("twin")) {
+      if ((await this.session.capabilities()).feature("twin")) {
         const res = await this.session.api.post<{ suggestions: Array<{ text: string; source: string }>; status?: { lines: number } }>("/ai/twin/suggestions", { message: line.text, count: 3 });
         this.suggestions = res.suggestions.map((x) => ({ text: x.text, source: "twin" as const, why: x.source === "past_line" ? "from your past replies" : "generated" }));
         if (res.status && res.status.lines === 0) this.twinNote = "Your AI twin has not learned from your chat yet — train it below.";

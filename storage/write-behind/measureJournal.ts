@@ -1,19 +1,15 @@
-// Throughput and latency of the journal on this machine, logged as "[measure] …" lines. Nothing
-// here asserts a time: machines differ; the figures go into the README and the issue by hand.
+// Throughput and latency of the journal on this machine, printed as "[measure] …" lines:
+//   node --import tsx storage/write-behind/measureJournal.ts
+// A script, not a test: it keeps both cores busy for seconds, which would starve the timing
+// tests running beside it, and a time is nothing to assert on (machines differ).
+import assert from "node:assert/strict";
 import { mkdtemp, open, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WriteBehindQueue, type WriteBehindQueueOptions } from "./WriteBehindQueue.ts";
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "wb-measure-"));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+let dir = "";
 
 const line = (id: number) => ({
   op: "set",
@@ -35,11 +31,8 @@ async function started(options: Partial<WriteBehindQueueOptions> = {}) {
   return { q, applied: () => applied };
 }
 
-describe("journal measurements", () => {
-  it.each([
-    ["journal on (default)", true],
-    ["journal off", false],
-  ])("burst throughput, no-op sink: %s", async (label, journal) => {
+/** Burst throughput with a no-op sink: enqueue as fast as possible, then wait for durable() and flush(). */
+async function burst(label: string, journal: boolean) {
     const { q, applied } = await started({ journal });
     const total = 200_000;
     const t0 = performance.now();
@@ -52,17 +45,18 @@ describe("journal measurements", () => {
     const tDurable = performance.now();
     await q.flush();
     const tApplied = performance.now();
-    expect(applied()).toBe(total);
-    expect((await readdir(dir)).filter((f) => f.endsWith(".jsonl"))).toEqual([]); // space reclaimed
+    assert.equal(applied(), total);
+    assert.deepEqual((await readdir(dir)).filter((f) => f.endsWith(".jsonl")), []); // space reclaimed
     await q.close();
     const rate = (t: number) => Math.round(total / ((t - t0) / 1000));
     console.log(
       `[measure] ${label}: ${total} items enqueued in ${ms(tEnqueued - t0)} ms, all durable after ${ms(tDurable - t0)} ms ` +
         `(${rate(tDurable)} items/s enqueue+journal), all applied after ${ms(tApplied - t0)} ms (${rate(tApplied)} items/s)`,
     );
-  });
+}
 
-  it("acknowledged throughput and durable() latency: 100 rooms, each enqueue + await durable()", async () => {
+/** 100 rooms, each enqueueing a line and awaiting durable() before the next: acknowledged throughput. */
+async function rooms() {
     const { q, applied } = await started();
     const perRoom = 300;
     const latencies: number[] = [];
@@ -79,16 +73,17 @@ describe("journal measurements", () => {
     );
     const elapsed = performance.now() - t0;
     await q.flush();
-    expect(applied()).toBe(100 * perRoom);
+    assert.equal(applied(), 100 * perRoom);
     await q.close();
     latencies.sort((a, b) => a - b);
     console.log(
       `[measure] 100 rooms acking every line: ${Math.round((100 * perRoom) / (elapsed / 1000))} acked items/s, ` +
         `durable() p50 ${ms(pct(latencies, 0.5))} ms, p99 ${ms(pct(latencies, 0.99))} ms, max ${ms(latencies.at(-1)!)} ms`,
     );
-  });
+}
 
-  it("durable() latency of a lone chat line (idle queue) and of back-to-back lines, vs a bare fsync", async () => {
+/** durable() latency of a lone line (idle queue) and of back-to-back lines, against a bare write+fdatasync. */
+async function latency() {
     const { q } = await started();
     const lone: number[] = [];
     const backToBack: number[] = [];
@@ -122,5 +117,13 @@ describe("journal measurements", () => {
         `back-to-back p50 ${ms(pct(backToBack, 0.5))} ms p99 ${ms(pct(backToBack, 0.99))} ms; ` +
         `bare write+fdatasync p50 ${ms(pct(bare, 0.5))} ms p99 ${ms(pct(bare, 0.99))} ms`,
     );
-  });
-});
+}
+
+for (const run of [() => burst("journal on (default)", true), () => burst("journal off", false), rooms, latency]) {
+  dir = await mkdtemp(join(tmpdir(), "wb-measure-"));
+  try {
+    await run();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
