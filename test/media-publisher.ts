@@ -17,6 +17,8 @@ export interface PublishOptions {
   /** Extra video filter, e.g. the wall-clock stamp of the latency bench. */
   videoFilter?: string;
   rate?: number;
+  /** Default 320x240. */
+  size?: string;
 }
 
 export function publisherArgs(url: string, o: PublishOptions): string[] {
@@ -26,7 +28,7 @@ export function publisherArgs(url: string, o: PublishOptions): string[] {
     : ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100"];
   return [
     "-hide_banner", "-nostdin", "-loglevel", "error",
-    "-re", "-f", "lavfi", "-i", `testsrc=size=320x240:rate=${rate}`,
+    "-re", "-f", "lavfi", "-i", `testsrc=size=${o.size ?? "320x240"}:rate=${rate}`,
     ...audio,
     "-t", String(o.seconds),
     ...(o.videoFilter ? ["-filter:v", o.videoFilter] : []),

@@ -6,6 +6,7 @@ import { can } from "../../config/roles.ts";
 import type { Logger } from "../logger.ts";
 import type { AuthUser } from "../auth/AuthUser.ts";
 import { InvalidDocError } from "../../storage/docs/InvalidDocError.ts";
+import { badTextPath } from "../safety/wellFormedText.ts";
 import { InvalidCursorError } from "../../storage/sql/errors.ts";
 import { HttpError, errorBody, forbidden, invalidRequest, unauthorized } from "./errors.ts";
 import type { RouteDef } from "./route.ts";
@@ -118,9 +119,16 @@ export function mountRoutes(app: express.Application, routes: readonly RouteDef[
         if (def.action && !can(user?.role ?? "viewer", def.action, { actorId: user?.id })) {
           throw user ? forbidden() : unauthorized();
         }
-        const body = parse(def.body, def.body ? parseJsonBody(rawBody) : undefined, "body");
-        const query = parse(def.query, { ...(req.query as Record<string, unknown>) }, "query");
-        const params = parse(def.params, { ...req.params }, "params");
+        const bodyValue = def.body ? parseJsonBody(rawBody) : undefined;
+        const queryValue = { ...(req.query as Record<string, unknown>) };
+        const paramsValue = { ...req.params };
+        for (const [where, value] of [["body", bodyValue], ["query", queryValue], ["params", paramsValue]] as const) {
+          const bad = badTextPath(value);
+          if (bad) throw invalidRequest(`${where}.${bad}: must be text without NUL characters or lone surrogates`);
+        }
+        const body = parse(def.body, bodyValue, "body");
+        const query = parse(def.query, queryValue, "query");
+        const params = parse(def.params, paramsValue, "params");
         const result = await def.handler({ body, query, params, user, ip: clientIp(req), headers: req.headers, rawBody } as never);
         for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
         const status = result.status ?? def.response?.status ?? 200;

@@ -4,6 +4,7 @@
 import { Room, ServerError, type Client, type RoomException, type RoomMethodName, type RoomOptions } from "@colyseus/core";
 import type { z } from "zod";
 import type { Logger } from "../../engine/logger.ts";
+import { badTextPath } from "../../engine/safety/wellFormedText.ts";
 import { RoomError, replyError } from "./RoomError.ts";
 import type { RoomAuth } from "./roomAuth.ts";
 import { TokenBucket } from "./TokenBucket.ts";
@@ -35,7 +36,11 @@ export abstract class TeezuRoom<T extends RoomOptions = RoomOptions> extends Roo
       if (!this.takeToken(client, type, rate)) {
         return replyError(client, "rate_limited", `Too many "${type}" messages; slow down`, ref);
       }
-      const parsed = schema.safeParse(raw ?? {});
+      const bad = badTextPath(raw);
+      if (bad) return replyError(client, "invalid_message", `${type}: ${bad}: must be text without NUL characters or lone surrogates`, ref);
+      // `ref` is the client's tag for matching a reply (README), not part of any message: strict
+      // schemas refused every message that carried one (found by test/fuzz).
+      const parsed = schema.safeParse(withoutRef(raw) ?? {});
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const where = issue && issue.path.length ? `${issue.path.join(".")}: ` : "";
@@ -85,6 +90,12 @@ export abstract class TeezuRoom<T extends RoomOptions = RoomOptions> extends Roo
     if (!bucket) perType.set(type, (bucket = new TokenBucket(rate.capacity, rate.perSecond, this.now())));
     return bucket.take(this.now());
   }
+}
+
+function withoutRef(raw: unknown): unknown {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw) || !Object.prototype.hasOwnProperty.call(raw, "ref")) return raw;
+  const { ref: _ref, ...rest } = raw as Record<string, unknown>;
+  return rest;
 }
 
 /** A client may tag a message with `ref` to match the error reply to it. */

@@ -127,8 +127,9 @@ export function walletLedgerSuite(label: string, open: () => Promise<SqlStore>, 
       expect(await wallet.summary(a)).toMatchObject({ balance: 9000, earnings: 800 });
       expect(await wallet.summary(b)).toMatchObject({ balance: 9000, earnings: 800 });
       await expectInvariants();
-    });
+    }, 120_000);
 
+    // Generous timeout: throughput depends on the machine (it is printed, never asserted).
     it("keeps every balance exact under 1,000 tips fired at once", async () => {
       const rand = mulberry32(20240607);
       const fans = await Promise.all(Array.from({ length: 10 }, () => newUser()));
@@ -196,6 +197,6 @@ export function walletLedgerSuite(label: string, open: () => Promise<SqlStore>, 
         const spent = acceptedTips.filter((t) => t.fromUserId === fan).reduce((total, t) => total + t.amount, 0);
         expect(await wallet.balanceOf(fan)).toBe(initial.get(fan)! - spent);
       }
-    });
+    }, 120_000);
   });
 }

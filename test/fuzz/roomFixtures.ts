@@ -26,6 +26,8 @@ export interface RoomFixture {
 export interface FixtureContext {
   t: TestEngine;
   admin: Actor;
+  /** Reuses actors across rebuilds of a fixture (registering costs a bcrypt hash each). */
+  cache?: Map<string, Actor>;
 }
 
 export async function joinRoom(t: TestEngine, name: string, token: string | null, options: Record<string, unknown>): Promise<SdkRoom> {
@@ -54,19 +56,26 @@ async function fixture(t: TestEngine, name: string, options: Record<string, unkn
 
 type Setup = (ctx: FixtureContext) => Promise<RoomFixture>;
 
-const role = (ctx: FixtureContext, r: Role, name?: string) => makeActor(ctx.t, ctx.admin, r, { name });
+async function role(ctx: FixtureContext, r: Role, name?: string, slot = 0): Promise<Actor> {
+  const key = `${r}:${name ?? ""}:${slot}`;
+  const cached = ctx.cache?.get(key);
+  if (cached) return cached;
+  const actor = await makeActor(ctx.t, ctx.admin, r, { name });
+  ctx.cache?.set(key, actor);
+  return actor;
+}
 
 export const ROOM_FIXTURES: Record<string, Setup> = {
   async stream(ctx) {
     const creator = await role(ctx, "creator", "Fuzz Creator");
     const streamId = await streamOf(ctx, creator);
-    const [member, mod, watcher] = await Promise.all([role(ctx, "member"), role(ctx, "mod"), role(ctx, "member")]);
+    const [member, mod, watcher] = await Promise.all([role(ctx, "member"), role(ctx, "mod"), role(ctx, "member", undefined, 1)]);
     return fixture(ctx.t, "stream", { streamId }, [["creator", creator], ["member", member], ["mod", mod], ["anonymous", null]], ["observer", watcher]);
   },
   async wheel(ctx) {
     const creator = await role(ctx, "creator", "Wheel Creator");
     const streamId = await streamOf(ctx, creator);
-    const [member, watcher] = await Promise.all([role(ctx, "member"), role(ctx, "member")]);
+    const [member, watcher] = await Promise.all([role(ctx, "member"), role(ctx, "member", undefined, 1)]);
     return fixture(ctx.t, "wheel", { streamId }, [["creator", creator], ["member", member], ["anonymous", null]], ["observer", watcher]);
   },
   async dm(ctx) {

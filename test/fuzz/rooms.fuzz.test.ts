@@ -102,7 +102,14 @@ describe("room fuzz: every message type of every room type", () => {
       }
       const internal: string[] = [];
       const context = { last: "" };
-      let fx = await setup({ t, admin });
+      // Actors are reused across rebuilds; a refused join (a fuzzed ban) starts over with new ones.
+      const fixtureCtx = { t, admin, cache: new Map<string, Actor>() };
+      const build = () =>
+        setup(fixtureCtx).catch(() => {
+          fixtureCtx.cache.clear();
+          return setup(fixtureCtx);
+        });
+      let fx = await build();
       fixtures.push(fx);
       listen(fx, name, context, internal);
       const live = () => matchMaker.getLocalRoomById(fx.roomId);
@@ -122,7 +129,7 @@ describe("room fuzz: every message type of every room type", () => {
       const rebuild = async (old: RoomFixture) => {
         rebuilds.add(name);
         old.all.forEach((r) => r.connection?.isOpen && r.leave().catch(() => undefined));
-        const next = await setup({ t, admin });
+        const next = await build();
         fixtures.push(next);
         listen(next, name, context, internal);
         return next;

@@ -44,6 +44,14 @@ const CONSENTED = 4000;
 
 type Handler = (payload: any) => void;
 
+/**
+ * Where rooms live: this page's origin when the engine serves the app; under `vite dev` the engine
+ * itself (its room sockets are not behind the dev server's proxy; the engine allows CORS).
+ */
+function engineOrigin(): string {
+  return import.meta.env.DEV ? (import.meta.env.VITE_TEEZU_ENGINE_URL ?? "http://localhost:2567") : location.origin;
+}
+
 export class RoomConnection<S extends object> {
   status = $state<LinkStatus>("idle");
   /** The room's state as plain JSON, replaced on every patch. */
@@ -128,7 +136,7 @@ export class RoomConnection<S extends object> {
       this.status = navigator.onLine ? "connecting" : "offline";
     }
     try {
-      const client = new Client(this.#o.endpoint ?? location.origin);
+      const client = new Client(this.#o.endpoint ?? engineOrigin());
       const token = await this.#o.token();
       if (token) client.auth.token = token;
       const room = await client.joinOrCreate(this.#o.roomName, this.#o.joinOptions);
