@@ -25,6 +25,10 @@ describe("loadEnv", () => {
     [{ PUBLIC_ADDRESS: "http://a:1" }, /PUBLIC_ADDRESS/],
     [{ ADMIN_EMAIL: "admin@example.com" }, /ADMIN_PASSWORD/],
     [{ PINECONE_API_KEY: "k" }, /PINECONE_INDEX_HOST/],
+    [{ INGEST: "rtmp" }, /INGEST/],
+    [{ INGEST: "nginx", INGEST_CONTROL_URL: "http://127.0.0.1:8081/control" }, /INGEST_SHARED_SECRET: required with INGEST=nginx/],
+    [{ INGEST: "nginx", INGEST_SHARED_SECRET: "x".repeat(24) }, /INGEST_CONTROL_URL: required with INGEST=nginx/],
+    [{ INGEST_SHARED_SECRET: "has spaces and is long enough" }, /INGEST_SHARED_SECRET: 24–256 URL-safe/],
   ])("refuses %o with one line naming the variable", (raw, message) => {
     expect(() => loadEnv(raw)).toThrow(EnvError);
     try {

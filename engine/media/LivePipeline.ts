@@ -109,6 +109,16 @@ export class LivePipeline implements IngestListener {
       void this.d.ingest.disconnect(session);
       return;
     }
+    try {
+      this.startTranscoding(session, streamId);
+    } catch (err) {
+      // e.g. DATA_DIR/hls not writable: the publisher is cut rather than left streaming into nothing.
+      this.d.logger.error({ err, streamId }, "could not start transcoding; publisher cut");
+      void this.d.ingest.disconnect(session);
+    }
+  }
+
+  private startTranscoding(session: PublishSession, streamId: string) {
     const log = this.d.logger.child({ streamId });
     const outDir = this.d.output.prepare(streamId);
     const meter = new EnergyMeter({ emit: (energy) => this.emit({ type: "stream.energy", streamId, energy }) });

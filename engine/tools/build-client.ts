@@ -4,7 +4,7 @@
 // Vite runs in a child process: SvelteKit resolves its project from the working directory.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -79,18 +79,48 @@ export function buildClient(options: { quiet?: boolean } = {}): Promise<void> {
   });
 }
 
-/** Builds when missing or stale; resolves what it did. */
+const LOCK = join(clientDir, ".build.lock");
+/** A lock older than this belongs to a build that died. */
+const LOCK_STALE_MS = 5 * 60 * 1000;
+
+/** One build at a time per checkout (several test runs or engines may start together). */
+async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      closeSync(openSync(LOCK, "wx"));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      try {
+        if (Date.now() - statSync(LOCK).mtimeMs > LOCK_STALE_MS) rmSync(LOCK, { force: true });
+      } catch {
+        /* released meanwhile */
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(LOCK, { force: true });
+  }
+}
+
+/** Builds when missing or stale (waiting for a build already running); resolves what it did. */
 export async function ensureClientBuilt(options: { quiet?: boolean } = {}): Promise<"fresh" | "built"> {
-  const state = clientBuildState();
-  if (state.fresh) return "fresh";
-  await buildClient(options);
-  return "built";
+  if (clientBuildState().fresh) return "fresh";
+  return withBuildLock(async () => {
+    // Another process may have built it while we waited.
+    if (clientBuildState().fresh) return "fresh" as const;
+    await buildClient(options);
+    return "built" as const;
+  });
 }
 
 // `npm run build:client`: always builds.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = Date.now();
-  buildClient().then(
+  withBuildLock(() => buildClient()).then(
     () => console.log(`client built into ${clientBuildDir} in ${((Date.now() - started) / 1000).toFixed(1)} s`),
     (err: unknown) => {
       console.error(err instanceof Error ? err.message : err);

@@ -91,7 +91,7 @@ async function serve(deps: HlsHandlerDeps, req: Request, res: Response) {
       return fail(res, 404, "not_found", "No such HLS file");
     }
     if (signed) text = appendQueryToPlaylist(text, new URLSearchParams({ exp: String(req.query.exp), sig: String(req.query.sig) }).toString());
-    res.status(200).send(req.method === "HEAD" ? undefined : text);
+    res.status(200).send(text); // express leaves the body out for HEAD
     return;
   }
   await new Promise<void>((resolve) => {

@@ -116,7 +116,10 @@ export class EmbeddedIngest implements Ingest {
     const t = this.tracked.get(s.id);
     // Refused in prePublish (NMS emits postPublish anyway), or already gone.
     if (!t || t.live || s.socket?.destroyed) return;
-    void this.verify(t);
+    this.verify(t).catch((err: unknown) => {
+      this.log.error({ err }, "publish start failed; publisher cut");
+      s.socket?.destroy();
+    });
   };
 
   /** Only the transcoder on this host pulls RTMP; viewers watch HLS. */

@@ -72,6 +72,7 @@ export class GroupCommit {
 
   /** Resolves when a round that starts after this call has ended. */
   nextRound(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       this.roundWaiters.push(resolve);
       this.schedule();

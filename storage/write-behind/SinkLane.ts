@@ -1,3 +1,4 @@
+import { applyWithin } from "./applyWithin.ts";
 import { Fifo } from "./Fifo.ts";
 import type { JournalLane } from "./GroupCommit.ts";
 import type { SpillLog } from "./SpillLog.ts";
@@ -56,7 +57,7 @@ export class SinkLane implements JournalLane {
   applied = 0;
   failures = 0;
   /** Items ever handed to this lane (enqueued or replayed) and items that left it: flush targets. */
-  accepted = 0;
+  private total = 0;
   private removed = 0;
 
   private apply: SinkApply | null = null;
@@ -89,6 +90,10 @@ export class SinkLane implements JournalLane {
 
   constructor(private readonly o: SinkLaneOptions) {
     this.name = o.name;
+  }
+
+  get accepted(): number {
+    return this.total;
   }
 
   get registered(): boolean {
@@ -142,7 +147,7 @@ export class SinkLane implements JournalLane {
     if (this.active) throw new Error("SinkLane.adopt after activation");
     this.segments.push(segment);
     this.segmentItems += segment.count;
-    this.accepted += segment.count;
+    this.total += segment.count;
   }
 
   /** Lets the lane start applying; before this, replayed segments may still be missing. */
@@ -153,7 +158,7 @@ export class SinkLane implements JournalLane {
 
   push(record: SpillRecord): void {
     this.memory.push(record);
-    this.accepted++;
+    this.total++;
     this.unjournaled++;
     this.o.onMemory(1);
     if (this.o.journal) this.o.commits.kick(record.j.length);
@@ -406,7 +411,8 @@ export class SinkLane implements JournalLane {
     try {
       if (records.length > 0) {
         // Parsed afresh for every attempt: a sink that mutates its payloads cannot change a retry.
-        await this.callApply(records.map((r) => JSON.parse(r.j) as unknown));
+        const payloads = records.map((r) => JSON.parse(r.j) as unknown);
+        await applyWithin(this.apply!, payloads, this.o.applyTimeoutMs, this.name);
       }
     } catch (err) {
       if (!segment) this.endDirect();
@@ -453,34 +459,6 @@ export class SinkLane implements JournalLane {
     this.memory.drop(n);
     this.o.onMemory(-n);
     this.spillWanted = Math.max(0, this.spillWanted - n);
-  }
-
-  private callApply(payloads: unknown[]): Promise<void> {
-    const apply = this.apply!;
-    let pending: Promise<void>;
-    try {
-      pending = Promise.resolve(apply(payloads));
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    const ms = this.o.applyTimeoutMs;
-    if (ms <= 0) return pending;
-    // A hung store must not hold this lane (and with it the memory bound) forever. The late
-    // result is ignored; if it did store the batch, the retry re-applies it, which is why sinks
-    // are idempotent.
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`sink "${this.name}" did not settle within ${ms} ms`)), ms);
-      pending.then(
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        (err: unknown) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      );
-    });
   }
 
   private recordFailure(err: unknown, items: number, fromDisk: boolean): void {

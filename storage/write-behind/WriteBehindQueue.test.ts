@@ -100,7 +100,9 @@ describe.each([
     await vi.waitFor(() => expect(s.items).toEqual(range(0, 6)), { timeout: 2000, interval: 10 });
   });
 
-  it("retries a failing sink with exponential, jittered back-off while other sinks keep flowing", async () => {
+  // The back-off is the lane's, the same in both modes: its timer-precision tests run once, so a
+  // loaded machine has no more chances to stretch a timer than before journaling existed.
+  it.runIf(journaled)("retries a failing sink with exponential, jittered back-off while other sinks keep flowing", async () => {
     const q = queue({ maxBatch: 1, backoff: { initialMs: 20, maxMs: 80 }, random: () => 1 });
     const bad = testSink("bad");
     const good = testSink("good");
@@ -126,7 +128,7 @@ describe.each([
     expect(q.stats()).toMatchObject({ failures: 4, applied: 3, queued: 0 });
   });
 
-  it("halves the delay at the bottom of the jitter range", async () => {
+  it.runIf(journaled)("halves the delay at the bottom of the jitter range", async () => {
     const q = queue({ maxBatch: 1, backoff: { initialMs: 100, maxMs: 1000 }, random: () => 0 });
     const s = testSink();
     s.failNext = 1;

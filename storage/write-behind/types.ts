@@ -28,7 +28,10 @@ export interface SpillRecord {
   readonly j: string;
 }
 
-/** A segment file of the spill log: items of one sink, in enqueue order. */
+/**
+ * A segment file of the journal (which is also the spill log): items of one sink, in enqueue
+ * order. The queue applies a segment as one batch and deletes it once the sink accepted it.
+ */
 export interface SpillSegment {
   /** Global, increasing across processes: segment order within a sink. */
   readonly seq: number;
@@ -38,7 +41,10 @@ export interface SpillSegment {
   count: number;
   /** Enqueue time of its first (oldest) item. */
   oldestAt: number;
-  /** No more appends: set once it is being applied, and for every segment of an earlier process. */
+  /**
+   * No more appends: set once it is full or being applied, after a failed write, and for every
+   * segment of an earlier process.
+   */
   sealed: boolean;
   /** File size after the last successful append; a failed append is truncated back to it. */
   bytes: number;

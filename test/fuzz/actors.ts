@@ -3,6 +3,33 @@
 import { ROLES, type Role } from "../../config/roles.ts";
 import { birthDateYearsAgo, uniqueEmail, type TestEngine } from "../engine.ts";
 
+/** Anything with the test engine's `api` (an in-process engine, or apiAt() for a child process). */
+export type Api = Pick<TestEngine, "api">;
+
+/** `api` against an engine at `base` (e.g. a child process), same contract as TestEngine.api. */
+export function apiAt(base: string): Api {
+  return {
+    async api(path, init = {}) {
+      const headers: Record<string, string> = { ...init.headers };
+      if (init.body !== undefined || init.rawBody !== undefined) headers["content-type"] ??= "application/json";
+      if (init.token) headers.authorization = `Bearer ${init.token}`;
+      const res = await fetch(`${base}/api/v1${path}`, {
+        method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? "POST" : "GET"),
+        headers,
+        body: init.rawBody ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined),
+      });
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON
+      }
+      return { status: res.status, body, headers: res.headers };
+    },
+  };
+}
+
 export const ADMIN = { email: "hardening-admin@example.com", password: "HardenAdmin123" };
 export const PASSWORD = "Sunshine2024";
 export const adminEnv = { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password };
@@ -16,14 +43,14 @@ export interface Actor {
   name: string;
 }
 
-export async function loginAdmin(t: TestEngine): Promise<Actor> {
+export async function loginAdmin(t: Api): Promise<Actor> {
   const res = await t.api("/auth/login", { body: ADMIN, headers: { "x-forwarded-for": "192.0.2.250" } });
   if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { role: "super_admin", id: res.body.user.id, email: ADMIN.email, token: res.body.accessToken, refreshToken: res.body.refreshToken, name: res.body.user.displayName };
 }
 
 /** A new user with `role` (verified unless `verified: false`). super_admin → another super_admin. */
-export async function makeActor(t: TestEngine, admin: Actor, role: Role, options: { verified?: boolean; name?: string } = {}): Promise<Actor> {
+export async function makeActor(t: Api, admin: Actor, role: Role, options: { verified?: boolean; name?: string } = {}): Promise<Actor> {
   const email = uniqueEmail(role.replace("_", ""));
   const name = options.name ?? `${role} tester`;
   const reg = await t.api("/auth/register", { body: { email, password: PASSWORD, displayName: name, birthDate: birthDateYearsAgo(30) } });
@@ -41,12 +68,12 @@ export async function makeActor(t: TestEngine, admin: Actor, role: Role, options
 }
 
 /** One actor per role (the roles are read fresh on every request, so the register-time token works). */
-export async function actorsByRole(t: TestEngine, admin: Actor): Promise<Record<Role, Actor>> {
+export async function actorsByRole(t: Api, admin: Actor): Promise<Record<Role, Actor>> {
   const list = await Promise.all(ROLES.map((r) => makeActor(t, admin, r)));
   return Object.fromEntries(list.map((a) => [a.role, a])) as Record<Role, Actor>;
 }
 
 /** True while the token still authenticates (fuzzing may erase or sign out its own user). */
-export async function stillValid(t: TestEngine, actor: Actor): Promise<boolean> {
+export async function stillValid(t: Api, actor: Actor): Promise<boolean> {
   return (await t.api("/users/me", { token: actor.token })).status === 200;
 }

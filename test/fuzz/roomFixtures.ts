@@ -104,7 +104,12 @@ export function registeredTypes(room: unknown): string[] {
   return Object.keys(events).filter((k) => k !== "*" && !k.startsWith("_$b"));
 }
 
-/** Lets every fuzz case reach validation: the per-client token buckets of TeezuRoom are emptied. */
+/**
+ * Lets every fuzz case reach validation: TeezuRoom's per-client token buckets are emptied and
+ * Colyseus' per-second frame counters reset (the flood limits have their own tests).
+ */
 export function resetRateLimits(room: unknown) {
-  (room as { buckets?: Map<unknown, unknown> }).buckets?.clear();
+  const r = room as { buckets?: Map<unknown, unknown>; clients?: Iterable<{ _numMessagesLastSecond?: number }> };
+  r.buckets?.clear();
+  for (const c of r.clients ?? []) c._numMessagesLastSecond = 0;
 }

@@ -148,11 +148,11 @@ export class Session {
       this.status = "ready";
       return me;
     } catch (err) {
+      // 401 after the client's own refresh attempt: the login is gone (expired, revoked, erased).
       if (err instanceof ApiError && err.status === 401) {
-        this.api.refresh().catch(() => undefined);
-        this.#forget();
-        writeTokens(null);
         this.#tokens = null;
+        writeTokens(null);
+        this.#forget();
       }
       // Offline: keep the cached profile and say so through `online`.
       this.status = this.user ? "ready" : "anonymous";

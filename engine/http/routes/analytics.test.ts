@@ -85,7 +85,8 @@ describe("analytics endpoints", () => {
   });
 
   it("answer every panel from the stores, with their source", async () => {
-    const [mood, users, revenue, ai] = await Promise.all(["mood", "users", "revenue", "ai"].map((p) => t.api(`/admin/analytics/${p}?days=7`, { token: admin })));
+    const get = (panel: string) => t.api(`/admin/analytics/${panel}?days=7`, { token: admin });
+    const [mood, users, revenue, ai] = await Promise.all([get("mood"), get("users"), get("revenue"), get("ai")]);
     expect(mood.status).toBe(200);
     expect(mood.body.moods.find((m: { mood: string }) => m.mood === "cozy").creator).toBe(1);
     expect(mood.body.perDay).toHaveLength(7);
