@@ -70,6 +70,8 @@ export function createStreamRoom(s: Services) {
       const stream = await s.streams.get(parsed.data.streamId);
       if (!stream) throw new ServerError(404, "Stream not found");
       if (stream.status === "killed" || stream.status === "ended") throw new ServerError(410, `This stream has ${stream.status === "killed" ? "been stopped" : "ended"}`);
+      // The SQL status is written just after a panic empties the old room; this marker closes that gap.
+      if (await s.stores.cache.get(killedKey(stream.id)).catch(() => null)) throw new ServerError(410, "This stream has been stopped");
       this.stream = stream;
       this.startedAt = stream.startedAt;
       this.autoDispose = true;
@@ -314,6 +316,7 @@ export function createStreamRoom(s: Services) {
     private async kill(actorId: string) {
       if (this.closing) return;
       this.closing = true;
+      await s.stores.cache.set(killedKey(this.stream.id), actorId, KILLED_MARKER_TTL_MS).catch((err: unknown) => this.log.error({ err }, "panic marker not cached"));
       await this.lock();
       this.state.status = "killed";
       this.broadcast("killed", {});
@@ -436,4 +439,6 @@ export function createStreamRoom(s: Services) {
 }
 
 export const viewerKey = (streamId: string) => `stream:${streamId}`;
+const killedKey = (streamId: string) => `stream:${streamId}:killed`;
+const KILLED_MARKER_TTL_MS = 24 * 3600 * 1000;
 export const hlsUrlOf = (streamId: string) => `/hls/${streamId}/index.m3u8`;

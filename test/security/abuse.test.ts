@@ -92,6 +92,27 @@ describe("HTTP clients that hang up mid-request", () => {
   });
 });
 
+describe("messages built to throw inside the room", () => {
+  it("do not take the engine down (regression: the `*` handler String()-ed a client object)", { timeout: 60_000 }, async () => {
+    const child = await childEngine();
+    const api = apiAt(child.url);
+    const boss = await loginAdmin(api);
+    const host = await makeActor(api, boss, "creator");
+    const sid = (await api.api("/streams", { token: host.token, body: { title: "Throw target" } })).body.id as string;
+    const c = new SdkClient(child.url);
+    const room = await c.joinOrCreate("stream", { streamId: sid });
+    room.onMessage("*", () => undefined);
+    room.send("*", { toString: 1, valueOf: 1 });
+    room.send("*", { ref: { toString: 1 } });
+    room.send("chat", { text: { toString: 1, valueOf: 1 } });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(child.child.exitCode, child.output().slice(-2000)).toBeNull();
+    expect(room.connection.isOpen).toBe(true);
+    expect((await childApi(child.url, "/health")).status).toBe(200);
+    await room.leave();
+  });
+});
+
 describe("oversized frames", () => {
   it("close only the sender (SDK and raw), and the room serves the others", async () => {
     const member = await makeActor(t, admin, "member");
@@ -121,7 +142,8 @@ describe("message floods", () => {
 
     for (let i = 0; i < 20; i++) room.send("chat", { text: `burst line number ${i} from the flooder` });
     await new Promise((r) => setTimeout(r, 300));
-    expect(codes.get("rate_limited") ?? 0).toBeGreaterThanOrEqual(10);
+    const burstRateLimited = codes.get("rate_limited") ?? 0;
+    expect(burstRateLimited).toBeGreaterThanOrEqual(10);
     expect(room.connection.isOpen, "a burst is answered, not cut").toBe(true);
 
     const closed = leaveCode(room);
@@ -139,7 +161,7 @@ describe("message floods", () => {
     expect(latency).toBeLessThan(500);
     observer.send("chat", { text: "still here after the flood" });
     await until(() => (observer.state as any).chat?.some((l: any) => l.text === "still here after the flood"), "bystander's chat line");
-    figures.flood = { burstRateLimited: codes.get("rate_limited"), floodMessagesBeforeCut: sent, cutAfterMs, observerProbeMs: Math.round(latency) };
+    figures.flood = { burstMessages: 20, burstRateLimited, floodMessagesBeforeCut: sent, cutAfterMs, observerProbeMs: Math.round(latency) };
   });
 });
 
