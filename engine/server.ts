@@ -78,7 +78,7 @@ export async function startEngine(env: Env, logger: Logger = createLogger(env), 
       app.disable("x-powered-by");
       mountRoutes(app, routes, { logger, authenticate: (t) => services.auth.authenticate(t) });
       mountMonitor(app, services);
-      mountHls(app, { root: services.liveMedia.output.root, signer: services.hlsSigner, streams: services.streams, logger });
+      mountHls(app, { root: services.liveMedia.output.root, signer: services.hlsSigner, streams: services.streams });
       mountClient(app);
       app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
         logger.error({ err }, "unhandled request error");

@@ -32,7 +32,8 @@ export interface TestEngine {
 export async function bootEngine(overrides: Partial<Record<keyof RawEnv, string>> = {}, dataDir?: string, options: EngineOptions = {}): Promise<TestEngine> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "teezu-engine-"));
   const port = await freePort();
-  const env = loadEnv({ LOG_LEVEL: "silent", NODE_ENV: "test", BCRYPT_COST: "10", ...overrides, PORT: String(port), DATA_DIR: dir });
+  // Ingest is off unless a suite asks for it: test processes would otherwise race for RTMP port 1935.
+  const env = loadEnv({ LOG_LEVEL: "silent", NODE_ENV: "test", BCRYPT_COST: "10", INGEST: "off", ...overrides, PORT: String(port), DATA_DIR: dir });
   const engine = await startEngine(env, createLogger(env), options);
   const url = `http://127.0.0.1:${port}`;
   return {

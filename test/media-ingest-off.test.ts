@@ -34,7 +34,7 @@ describe("media ingest off", () => {
       events: { publish: async () => undefined, subscribe: async () => async () => undefined },
       cache: { get: async () => null },
       writeLater: () => undefined,
-      locate: () => ({ binary: null, tried: ["PATH (ffmpeg): spawnSync ffmpeg ENOENT", "@ffmpeg-installer: not installed"] }),
+      locate: async () => ({ binary: null, tried: ["PATH (ffmpeg): spawnSync ffmpeg ENOENT", "@ffmpeg-installer: not installed"] }),
     });
     await live.start();
     expect(live.status()).toMatchObject({ mode: "embedded", enabled: false, ffmpeg: null, publishers: [] });

@@ -66,7 +66,7 @@ export class LiveMedia {
     if (env.INGEST === "off") return this.off("INGEST=off", "info");
     let transcoders = this.d.transcoders;
     if (!transcoders) {
-      const found = (this.d.locate ?? locateFfmpeg)(env.FFMPEG_PATH);
+      const found = await (this.d.locate ?? locateFfmpeg)(env.FFMPEG_PATH);
       if (!found.binary) return this.off(`no usable ffmpeg (set FFMPEG_PATH or install ffmpeg; tried ${found.tried.join("; ")})`, "warn");
       this.ffmpeg = found.binary;
       if (env.FFMPEG_PATH && found.binary.source !== "FFMPEG_PATH") this.log.warn({ tried: found.tried }, `FFMPEG_PATH is unusable; using ${found.binary.source} instead`);

@@ -40,6 +40,7 @@ function harness(o: { creatorVerified?: boolean; row?: Partial<StreamRow> | null
   const transcoders: FakeTranscoder[] = [];
   const disconnected: string[] = [];
   const removed: string[] = [];
+  const retired: string[] = [];
   let startedAt = 0;
   const ingest: Ingest = {
     kind: "embedded",
@@ -59,7 +60,7 @@ function harness(o: { creatorVerified?: boolean; row?: Partial<StreamRow> | null
   const output = {
     prepare: (id: string) => `/data/hls/${id}`,
     hasPlaylist: () => startedAt > 0 && Date.now() - startedAt >= (o.playlistAfterMs ?? 0),
-    retire: () => undefined,
+    retire: (id: string) => void retired.push(id),
     remove: (id: string) => void removed.push(id),
   } as unknown as HlsOutput;
   const row = o.row === null ? null : ({ id: STREAM, creatorId: "c1", status: "offline", ...o.row } as StreamRow);
@@ -84,7 +85,7 @@ function harness(o: { creatorVerified?: boolean; row?: Partial<StreamRow> | null
     writeLater: () => undefined,
     logger: pino({ level: "silent" }),
   });
-  return { pipeline, statuses, events, transcoders, disconnected, removed, emit: (e: EngineEvent) => listener?.(e) };
+  return { pipeline, statuses, events, transcoders, disconnected, removed, retired, emit: (e: EngineEvent) => listener?.(e) };
 }
 
 describe("LivePipeline", () => {
@@ -132,6 +133,21 @@ describe("LivePipeline", () => {
     h.pipeline.publishStarted({ ...session, sessionId: "s3" }, STREAM);
     expect(h.disconnected).toEqual(["s1", "s3"]);
     expect(h.transcoders).toHaveLength(1);
+  });
+
+  it("the creator ending the stream stops ffmpeg gracefully, cuts the publisher and keeps only the thumbnail", async () => {
+    const h = harness();
+    await h.pipeline.start();
+    h.pipeline.publishStarted(session, STREAM);
+    await tick(150);
+    h.emit({ type: "stream.ended", streamId: STREAM });
+    await tick(20);
+    expect(h.transcoders[0]!.how).toBe("stop");
+    expect(h.disconnected).toEqual(["s1"]);
+    expect(h.retired).toEqual([STREAM]);
+    expect(h.removed).toEqual([]);
+    expect(h.statuses).toEqual(["live"]); // "ended" is stored by the streams service, never overwritten with "offline"
+    expect(await h.pipeline.publishRequested(session)).toMatchObject({ accept: false });
   });
 
   it("engine shutdown takes live streams offline before the ingest stops", async () => {

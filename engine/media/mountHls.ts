@@ -5,7 +5,6 @@ import type express from "express";
 import { createHlsHandler, type HlsAccessFacts } from "../../media/hls/hlsHandler.ts";
 import type { HlsSigner } from "../../media/hls/HlsSigner.ts";
 import { TtlCache } from "../../media/hls/TtlCache.ts";
-import type { Logger } from "../logger.ts";
 import type { StreamRow } from "../streams/types.ts";
 
 const ACCESS_TTL_MS = 2000;
@@ -14,7 +13,6 @@ export interface MountHlsDeps {
   root: string;
   signer: HlsSigner;
   streams: { get(id: string): Promise<StreamRow | null> };
-  logger: Logger;
 }
 
 export function mountHls(app: express.Application, d: MountHlsDeps): void {
@@ -24,5 +22,5 @@ export function mountHls(app: express.Application, d: MountHlsDeps): void {
       const row = await d.streams.get(streamId);
       return row ? { visibility: row.visibility, explicit: row.explicit, status: row.status } : null;
     });
-  app.use("/hls", createHlsHandler({ root: d.root, signer: d.signer, access, logger: d.logger.child({ mod: "hls" }) }));
+  app.use("/hls", createHlsHandler({ root: d.root, signer: d.signer, access }));
 }

@@ -5,7 +5,6 @@
 import { readFile } from "node:fs/promises";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { errorBody } from "../../engine/http/errors.ts";
-import type { Logger } from "../../engine/logger.ts";
 import { parseHlsPath, resolveInside, type HlsFileRef } from "./hlsPath.ts";
 import type { HlsSigner } from "./HlsSigner.ts";
 import { appendQueryToPlaylist } from "./playlistRewrite.ts";
@@ -22,7 +21,6 @@ export interface HlsHandlerDeps {
   signer: HlsSigner;
   /** null for an unknown stream. Called on every request: cache it (see TtlCache). */
   access(streamId: string): Promise<HlsAccessFacts | null>;
-  logger: Logger;
 }
 
 /** Segments never change once listed; a short max-age still lets a CDN or the browser absorb re-requests. */
@@ -65,6 +63,7 @@ export function createHlsHandler(deps: HlsHandlerDeps): RequestHandler {
       fail(res, 405, "method_not_allowed", "HLS is read-only");
       return;
     }
+    // Unexpected failures (a store down while reading access facts) reach the engine's error handler.
     serve(deps, req, res).catch(next);
   };
 }

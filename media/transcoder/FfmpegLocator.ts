@@ -3,7 +3,7 @@
 // non-executable file is skipped rather than discovered at the first publish.
 import { accessSync, chmodSync, constants, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 
 export type FfmpegSource = "FFMPEG_PATH" | "PATH" | "@ffmpeg-installer";
 
@@ -30,18 +30,23 @@ export interface LocateResult {
 
 const PROBE_TIMEOUT_MS = 5000;
 
-function probe(command: string): { version: string } | { error: string } {
-  const r = spawnSync(command, ["-hide_banner", "-version"], { encoding: "utf8", timeout: PROBE_TIMEOUT_MS });
-  if (r.error) return { error: r.error.message };
-  if (r.status !== 0) return { error: `exited with ${r.status ?? r.signal}` };
+function run(command: string, args: string[]): Promise<{ stdout: string; error?: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { encoding: "utf8", timeout: PROBE_TIMEOUT_MS }, (err, stdout) => resolve({ stdout: stdout ?? "", ...(err ? { error: err.message } : {}) }));
+  });
+}
+
+async function probe(command: string): Promise<{ version: string } | { error: string }> {
+  const r = await run(command, ["-hide_banner", "-version"]);
+  if (r.error) return { error: r.error };
   const first = r.stdout.split("\n")[0]?.trim() ?? "";
   return first.startsWith("ffmpeg version") ? { version: first } : { error: "not an ffmpeg binary" };
 }
 
 /** Whether `ffmpeg -h <topic>` lists an option. */
-function hasOption(command: string, topic: string, option: string): boolean {
-  const r = spawnSync(command, ["-hide_banner", "-h", topic], { encoding: "utf8", timeout: PROBE_TIMEOUT_MS });
-  return typeof r.stdout === "string" && new RegExp(`^\\s+-?${option}\\s`, "m").test(r.stdout);
+async function hasOption(command: string, topic: string, option: string): Promise<boolean> {
+  const r = await run(command, ["-hide_banner", "-h", topic]);
+  return new RegExp(`^\\s+-?${option}\\s`, "m").test(r.stdout);
 }
 
 /**
@@ -67,7 +72,7 @@ function installerBinary(): string | { error: string } {
   return path;
 }
 
-export function locateFfmpeg(configured: string | undefined): LocateResult {
+export async function locateFfmpeg(configured: string | undefined): Promise<LocateResult> {
   const tried: string[] = [];
   const candidates: Array<[FfmpegSource, () => string | { error: string }]> = [
     ...(configured ? [["FFMPEG_PATH", () => configured] as [FfmpegSource, () => string]] : []),
@@ -80,21 +85,13 @@ export function locateFfmpeg(configured: string | undefined): LocateResult {
       tried.push(`${source}: ${command.error}`);
       continue;
     }
-    const result = probe(command);
+    const result = await probe(command);
     if ("error" in result) {
       tried.push(`${source} (${command}): ${result.error}`);
       continue;
     }
-    return {
-      binary: {
-        command,
-        source,
-        version: result.version,
-        atomicImageWrites: hasOption(command, "muxer=image2", "atomic_writing"),
-        unbufferedMetadata: hasOption(command, "filter=ametadata", "direct"),
-      },
-      tried,
-    };
+    const [atomicImageWrites, unbufferedMetadata] = await Promise.all([hasOption(command, "muxer=image2", "atomic_writing"), hasOption(command, "filter=ametadata", "direct")]);
+    return { binary: { command, source, version: result.version, atomicImageWrites, unbufferedMetadata }, tried };
   }
   return { binary: null, tried };
 }

@@ -68,7 +68,7 @@ export abstract class TeezuRoom<T extends RoomOptions = RoomOptions> extends Roo
     this.onMessage("*", (client: Client, type: unknown, raw: unknown) => {
       // A message literally typed "*" reaches this handler with its payload as `type`: never
       // String() a client's object (`{toString: 1}` threw and crashed the process; test/fuzz).
-      const name = String(type);
+      const name = typeof type === "string" || typeof type === "number" ? String(type).slice(0, 64) : "*";
       replyError(client, "unknown_message", `Unknown message type "${name}"`, refOf(raw));
     });
   }
@@ -78,7 +78,7 @@ export abstract class TeezuRoom<T extends RoomOptions = RoomOptions> extends Roo
    * defines this: without it, one throwing handler is an uncaught exception that ends the process.
    * Lifecycle errors (onAuth, onJoin…) are still rethrown to the joining client by Colyseus.
    */
-  override onUncaughtExceptionX(err: RoomException, methodName: RoomMethodName) {
+  override onUncaughtException(err: RoomException, methodName: RoomMethodName) {
     // Refusing a join with a ServerError is the normal path, not an accident worth an error line.
     if (err.cause instanceof ServerError && (methodName === "onCreate" || methodName === "onJoin" || methodName === "onAuth")) return;
     this.log.error({ err: err.cause ?? err, methodName, roomId: this.roomId }, "uncaught exception in room");

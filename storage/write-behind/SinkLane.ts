@@ -461,12 +461,12 @@ export class SinkLane implements JournalLane {
     this.spillWanted = Math.max(0, this.spillWanted - n);
   }
 
-  private recordFailure(err: unknown, items: number, fromDisk: boolean): void {
+  private recordFailure(err: unknown, items: number, fromSegment: boolean): void {
     this.failures++;
     this.consecutiveFailures++;
     this.lastError = err;
     this.o.logger.warn(
-      { sink: this.name, items, fromDisk, attempt: this.consecutiveFailures, err },
+      { sink: this.name, items, fromSegment, attempt: this.consecutiveFailures, err },
       "write-behind: sink failed, keeping its items",
     );
   }

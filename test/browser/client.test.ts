@@ -61,7 +61,7 @@ describe.runIf(up)("web client in Chromium", { timeout: 60_000 }, () => {
     // The engine serves client/build: (re)build it when missing or older than its sources.
     await ensureClientBuilt({ quiet: true });
     rtmpPort = await freePort();
-    t = await bootEngine({ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, RTMP_PORT: String(rtmpPort), WRITE_BEHIND_FLUSH_MS: "200" });
+    t = await bootEngine({ INGEST: "embedded", ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, RTMP_PORT: String(rtmpPort), WRITE_BEHIND_FLUSH_MS: "200" });
     adminToken = (await t.api("/auth/login", { body: ADMIN })).body.accessToken;
     browser = await launchChromium();
     ingest = ffmpeg && (await tcpOpen(rtmpPort));
