@@ -6,6 +6,7 @@ import { can } from "../../config/roles.ts";
 import type { Logger } from "../logger.ts";
 import type { AuthUser } from "../auth/AuthUser.ts";
 import { InvalidDocError } from "../../storage/docs/InvalidDocError.ts";
+import { STORE_UNAVAILABLE_MESSAGE, isStoreUnavailable } from "../runtime/storeUnavailable.ts";
 import { badTextPath } from "../safety/wellFormedText.ts";
 import { InvalidCursorError } from "../../storage/sql/errors.ts";
 import { HttpError, errorBody, forbidden, invalidRequest, unauthorized } from "./errors.ts";
@@ -140,6 +141,10 @@ export function mountRoutes(app: express.Application, routes: readonly RouteDef[
         // crash, for every route, including ones that forget to map it (found by test/fuzz).
         if (err instanceof InvalidCursorError) return sendError(res, invalidRequest("query: not a cursor this list issued"));
         if (err instanceof InvalidDocError) return sendError(res, invalidRequest(err.message));
+        if (isStoreUnavailable(err)) {
+          deps.logger.warn({ err, path: def.path, method: def.method }, "route refused: a store is unavailable");
+          return sendError(res, new HttpError(503, "store_unavailable", STORE_UNAVAILABLE_MESSAGE));
+        }
         deps.logger.error({ err, path: def.path, method: def.method }, "route failed");
         sendError(res, new HttpError(500, "internal", "Internal error"));
       }

@@ -4,6 +4,7 @@
 import { Room, ServerError, type Client, type RoomException, type RoomMethodName, type RoomOptions } from "@colyseus/core";
 import type { z } from "zod";
 import type { Logger } from "../../engine/logger.ts";
+import { STORE_UNAVAILABLE_MESSAGE, isStoreUnavailable } from "../../engine/runtime/storeUnavailable.ts";
 import { badTextPath } from "../../engine/safety/wellFormedText.ts";
 import { RoomError, replyError } from "./RoomError.ts";
 import type { RoomAuth } from "./roomAuth.ts";
@@ -57,6 +58,10 @@ export abstract class TeezuRoom<T extends RoomOptions = RoomOptions> extends Roo
         await handler(client, parsed.data, client.auth as RoomAuth);
       } catch (err) {
         if (err instanceof RoomError) return replyError(client, err.code, err.message, ref);
+        if (isStoreUnavailable(err)) {
+          this.log.warn({ err, type, roomId: this.roomId }, "message refused: a store is unavailable");
+          return replyError(client, "store_unavailable", STORE_UNAVAILABLE_MESSAGE, ref);
+        }
         this.log.error({ err, type, roomId: this.roomId }, "room message handler failed");
         replyError(client, "internal", "Something went wrong handling that message", ref);
       }

@@ -175,7 +175,7 @@ export function createStreamRoom(s: Services) {
       }
       this.lastPost.set(auth.id, now);
       this.audience.add(text, now);
-      const lineId = this.addLine(auth.id, auth.displayName, text, "chat");
+      const lineId = await this.addLineDurably(auth.id, auth.displayName, text);
       this.awardXp(client, { kind: "chat", userId: auth.id, streamId: this.stream.id, key: lineId });
     }
 
@@ -366,16 +366,36 @@ export function createStreamRoom(s: Services) {
     }
 
     private addLine(userId: string | null, name: string, text: string, kind: ChatKind) {
+      const line = this.persistLine(userId, name, text, kind);
+      this.showLine(line);
+      return line.id;
+    }
+
+    /**
+     * A member's chat line is shown only once the write-behind journal has it on disk, so a line
+     * anyone saw survives even a SIGKILL of the engine (a few ms of group commit).
+     */
+    private async addLineDurably(userId: string, name: string, text: string) {
+      const line = this.persistLine(userId, name, text, "chat");
+      await s.stores.later.durable().catch((err: unknown) => this.log.warn({ err }, "chat journal unavailable; line kept in memory"));
+      if (!this.closing) this.showLine(line);
+      return line.id;
+    }
+
+    private persistLine(userId: string | null, name: string, text: string, kind: ChatKind): ChatLineDoc {
       const ts = this.now();
       const id = `${ts.toString(36)}${randomBytes(5).toString("hex")}`;
+      const doc: ChatLineDoc = { id, streamId: this.stream.id, userId, name, text, kind, ts, seq: seqKey(ts, ++this.lineCounter), deleted: false };
+      s.stores.later.doc({ op: "set", collection: chatCollection(this.stream.id), id, data: doc });
+      this.chatLines++;
+      return doc;
+    }
+
+    private showLine(line: ChatLineDoc) {
       const chat = this.state.chat;
       const drop = overflow(chat.length);
       if (drop > 0) chat.splice(0, drop);
-      chat.push(new ChatLine({ id, userId: userId ?? "", name, text, kind, ts }));
-      this.chatLines++;
-      const doc: ChatLineDoc = { id, streamId: this.stream.id, userId, name, text, kind, ts, seq: seqKey(ts, ++this.lineCounter), deleted: false };
-      s.stores.later.doc({ op: "set", collection: chatCollection(this.stream.id), id, data: doc });
-      return id;
+      chat.push(new ChatLine({ id: line.id, userId: line.userId ?? "", name: line.name, text: line.text, kind: line.kind, ts: line.ts }));
     }
 
     /** XP is fire-and-forget and idempotent by key; the earner hears about it as `xp`. */

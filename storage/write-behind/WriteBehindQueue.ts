@@ -21,7 +21,7 @@ export interface WriteBehindQueueOptions {
   flushIntervalMs?: number;
   /** Most items handed to a sink at once, and the most items per segment (a segment is applied as one batch). */
   maxBatch?: number;
-  /** Items kept in memory across all sinks before the oldest move to the spill log. */
+  /** Items kept in memory across all sinks; beyond it the oldest live on disk only (journaled first if need be). */
   maxInMemory?: number;
   /** Retry delay of a failing sink: doubles per consecutive failure from initialMs up to maxMs, jittered. */
   backoff?: { initialMs?: number; maxMs?: number };

@@ -7,7 +7,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import mysql from "mysql2/promise";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { adminEnv, apiAt, loginAdmin, makeActor, type Actor, type Api } from "../fuzz/actors.ts";
 import { faultCycles, longFaults } from "../fuzz/mode.ts";
 import { recordReliability } from "../fuzz/reliability.ts";
@@ -31,8 +31,15 @@ describe.runIf(up)("faults on a private MariaDB and a private Redis", () => {
   let admin: Actor;
   let creator: Actor;
   let members: Actor[] = [];
+  let spillStreamId: string | undefined;
   const figures: Record<string, unknown> = { faultsInjected: [] as string[] };
   const injected = figures.faultsInjected as string[];
+
+  // A test that fails mid-outage must not leave the next one without its stores.
+  beforeEach(async () => {
+    await Promise.all([maria?.start(), redis?.start()]);
+    if (engine && engine.child.exitCode !== null) await start();
+  });
 
   const start = async (extra: Record<string, string> = {}, dataDir?: string) => {
     engine = await spawnEngine({ ...env, ...extra }, { dataDir: dataDir ?? engine?.dataDir });
@@ -96,6 +103,8 @@ describe.runIf(up)("faults on a private MariaDB and a private Redis", () => {
       const p = (statuses[phase] ??= {});
       p[`${what} ${status}`] = (p[`${what} ${status}`] ?? 0) + 1;
     };
+    const refusedCodes: string[] = [];
+    figures.outages = { statuses, refusedCodes };
     const round = async (phase: string) => {
       load.chatRound();
       if (wallet) await load.tipRound(1);
@@ -123,11 +132,14 @@ describe.runIf(up)("faults on a private MariaDB and a private Redis", () => {
       for (let r = 0; r < ROUNDS; r++) await round("after mariadb");
       if (wallet) {
         const codes = [...refusedDuringOutage.values()];
+        refusedCodes.push(...codes);
         expect(codes.length, "tips were refused while MariaDB was down").toBeGreaterThan(0);
-        expect(codes.filter((c) => c === "internal" || c === "timeout"), `tips refused with an unclear error: ${JSON.stringify(codes)}`).toEqual([]);
+        expect(codes.filter((c) => c === "internal" || c === "timeout"), `tips refused with an unclear error: ${JSON.stringify(codes)}\n${engine!.output().slice(-3000)}`).toEqual([]);
         await load.retryRefused(1);
       }
     }
+    const fiveHundreds = Object.entries(statuses).flatMap(([phase, p]) => Object.keys(p).filter((k) => k.endsWith(" 500")).map((k) => `${phase}: ${k}`));
+    expect(fiveHundreds, "outages answer 503 store_unavailable, not 500").toEqual([]);
     expect(await load.settle(), "chat lines still unacknowledged").toBe(0);
     await drained();
 
@@ -151,7 +163,7 @@ describe.runIf(up)("faults on a private MariaDB and a private Redis", () => {
       expect(Number(sum!.total ?? 0), "ledger entries sum to zero").toBe(0);
       const unbalanced = await sql<{ transaction_id: string }>("select transaction_id from ledger_entries group by transaction_id having sum(amount) <> 0");
       expect(unbalanced).toEqual([]);
-      tips = { wallet: true, sent: load.ledger.tipsSent, acknowledged: acked.length, inLedger: [...byKey.values()].reduce((a, b) => a + b, 0), ledgerEntries: sum!.n, refusedCodes: [...new Set(Object.values(statuses).flatMap(() => []))] };
+      tips = { wallet: true, sent: load.ledger.tipsSent, acknowledged: acked.length, inLedger: [...byKey.values()].reduce((a, b) => a + b, 0), ledgerEntries: sum!.n, refusedDuringSqlOutage: refusedCodes.length, refusedCodes: [...new Set(refusedCodes)] };
     }
     // The viewer count reached Redis again after its outage (the room mirrors it every few seconds).
     const r = new Redis(redis.url);
@@ -185,38 +197,61 @@ describe.runIf(up)("faults on a private MariaDB and a private Redis", () => {
     figures.sigterm = { acknowledged: after.acknowledged, persistedBeforeSignal: before.length, foundAfterRestart: after.found, exitCode: code };
   });
 
-  it("SIGTERM during a Redis outage spills the cache writes; the next start replays them", { timeout: 120_000 }, async () => {
+  it("SIGTERM during a Redis outage: exits, keeps every acknowledged line, journals the cache writes and replays them", { timeout: 120_000 }, async () => {
     const streamId = await newStream("Spill night");
     const load = await StreamLoad.start(engine!.url, streamId, members.slice(0, 3).map((m) => m.token));
+    const leaver = await StreamLoad.start(engine!.url, streamId, [members[3]!.token]);
     const r = new Redis(redis.url);
     const key = `${PREFIX}stream:${streamId}`;
-    for (let i = 0; i < 100 && (await r.get(key)) !== "3"; i++) await sleep(100);
-    expect(await r.get(key), "viewer count mirrored to Redis").toBe("3");
-    await r.quit();
+    for (let i = 0; i < 100 && (await r.get(key)) !== "4"; i++) await sleep(100);
+    expect(await r.get(key), "viewer count mirrored to Redis").toBe("4");
     await redis.stop();
     injected.push("redis stop", "engine SIGTERM (redis down)");
-    // Disposing the room at shutdown deletes its viewer key: a cache write that cannot reach Redis now.
-    expect(await engine!.kill("SIGTERM")).toBe(0);
-    const spilled = readdirSync(join(engine!.dataDir, "spill")).filter((f) => f.endsWith(".jsonl"));
-    for (const f of spilled) console.log("DBG", f, (await import("node:fs")).readFileSync(join(engine!.dataDir, "spill", f), "utf8").slice(0, 1500));
-    expect(spilled.some((f) => f.includes("cache")), `spill segments: ${spilled.join(", ")}`).toBe(true);
+    load.chatRound();
+    expect(await load.settle()).toBe(0);
+    // One viewer leaves (joining needs Redis presence; leaving does not): the room mirrors the new
+    // count, 3, to the cache a second later, which Redis cannot take now.
+    await leaver.close();
+    await sleep(1500);
+    spillStreamId = streamId;
+    const signalled = Date.now();
+    const code = await engine!.kill("SIGTERM");
+    const shutdownMs = Date.now() - signalled;
+    const journaled = readdirSync(join(engine!.dataDir, "spill")).filter((f) => f.endsWith("-cache.jsonl"));
     await redis.start();
     injected.push("redis start");
+    await r.del(key); // so only a replay of the journaled writes can bring it back
     await start();
     await drained();
-    const r2 = new Redis(redis.url);
-    const after = await r2.get(key);
-    await r2.quit();
-    expect(after, "the spilled delete was applied after the restart").toBeNull();
-    figures.sigtermDuringRedisOutage = { spillSegments: spilled.length, replayed: true };
+    const replayed = await r.get(key);
+    await r.quit();
+    const chat = compareChat(load.ledger.chatAcked, await chatHistory(engine!.url, streamId, members[0]!.token));
+    figures.sigtermDuringRedisOutage = { exitCode: code, shutdownMs, journaledCacheSegments: journaled.length, cacheWriteReplayed: replayed === "3", chat: { acknowledged: chat.acknowledged, foundAfterRestart: chat.found } };
+    expect(code).toBe(0);
+    expect(journaled.length, "cache writes journaled").toBeGreaterThan(0);
+    expect(replayed, "journaled cache write applied after the restart").toBe("3");
+    expect(chat.missing).toEqual([]);
     await load.close();
   });
 
-  // KNOWN ISSUE: the write-behind queue spills only on an outage or at shutdown, so a chat line the
-  // room acknowledged is only in memory for up to WRITE_BEHIND_FLUSH_MS (2 s by default): SIGKILL,
-  // an OOM kill or a power cut loses it. Expected to fail until enqueues are journaled (see
-  // SECURITY.md "Known gaps"); then drop `.fails`.
-  it.fails("SIGKILL: a restart replays the spill log and loses nothing acknowledged", { timeout: 120_000 }, async () => {
+  // KNOWN ISSUE (reported): with Redis down, Colyseus' gracefullyShutdown fails on its Redis
+  // presence/driver calls (ioredis MaxRetriesPerRequestError after ~20 retries) before any room is
+  // disposed, so no room's onDispose runs: the stream's session stats are never written to SQL and
+  // its viewer key is not deleted (dm/companion end-of-session work is skipped the same way).
+  // Expected to fail until the engine disposes its local rooms even when presence is unreachable;
+  // then drop `.fails`.
+  it.fails("KNOWN: SIGTERM during a Redis outage still runs every room's onDispose (session stats in SQL)", async () => {
+    expect(spillStreamId).toBeDefined();
+    const [row] = await sql<{ peak_viewers: number; chat_lines: number }>("select peak_viewers, chat_lines from streams where id = ?", [spillStreamId]);
+    figures.disposeDuringRedisOutage = { peakViewersRecorded: Number(row?.peak_viewers ?? 0), chatLinesRecorded: Number(row?.chat_lines ?? 0), expected: "≥ 4 viewers, ≥ 3 lines" };
+    expect(Number(row?.peak_viewers ?? 0)).toBeGreaterThanOrEqual(4);
+    expect(Number(row?.chat_lines ?? 0)).toBeGreaterThanOrEqual(3);
+  });
+
+  // The write-behind queue journals every enqueue (group commit) and rooms acknowledge a chat line
+  // only once it is durable, so a SIGKILL right after the acknowledgement, with more lines in
+  // flight, must lose none of the acknowledged ones.
+  it("SIGKILL under load: the restart replays the journal and loses nothing acknowledged", { timeout: 120_000 }, async () => {
     await engine!.kill("SIGTERM");
     await start({ WRITE_BEHIND_FLUSH_MS: "60000" });
     const streamId = await newStream("Crash night");
@@ -225,12 +260,15 @@ describe.runIf(up)("faults on a private MariaDB and a private Redis", () => {
       load.chatRound();
       await sleep(1000);
     }
-    expect(await load.settle()).toBe(0);
+    load.chatRound(); // still in flight when the kill comes
+    while (load.ledger.chatAcked.size <= members.length * ROUNDS) await sleep(2);
+    const ackedAtKill = new Map(load.ledger.chatAcked);
     await engine!.kill("SIGKILL");
     injected.push("engine SIGKILL (under load)");
     await start();
-    const after = compareChat(load.ledger.chatAcked, await chatHistory(engine!.url, streamId, members[0]!.token));
-    figures.sigkill = { acknowledged: after.acknowledged, foundAfterRestart: after.found, lost: after.missing.length, knownIssue: "write-behind items only in memory die with the process" };
+    const after = compareChat(ackedAtKill, await chatHistory(engine!.url, streamId, members[0]!.token));
+    figures.sigkill = { sent: load.ledger.chatSent, acknowledged: after.acknowledged, foundAfterRestart: after.found, lost: after.missing.length };
     expect(after.missing, "acknowledged lines lost to SIGKILL").toEqual([]);
+    expect(after.duplicated).toEqual([]);
   });
 });
