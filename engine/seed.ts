@@ -4,7 +4,8 @@ import { loadEnv } from "../config/env.ts";
 import { openStores, closeStores } from "../storage/index.ts";
 import { PasswordHasher } from "./auth/PasswordPolicy.ts";
 import { createLogger } from "./logger.ts";
-import { SEED_COMPANION, SEED_PASSWORD, SEED_USERS, seedEmail } from "./seed-data.ts";
+import { randomBytes } from "node:crypto";
+import { SEED_COMPANION, SEED_PASSWORD, SEED_STREAM, SEED_USERS, seedEmail } from "./seed-data.ts";
 
 const env = loadEnv();
 const logger = createLogger(env);
@@ -24,6 +25,13 @@ try {
       console.log(`exists  ${u.role.padEnd(12)} ${email}`);
     }
     if (u.role === "creator") creatorId = row.id;
+  }
+  if (creatorId) {
+    const existing = (await stores.sql.streams.listByCreator(creatorId)).find((st) => st.title === SEED_STREAM.title);
+    if (!existing) {
+      const stream = await stores.sql.streams.create({ creatorId, title: SEED_STREAM.title, tags: ["music", "jazz"], visibility: "public", explicit: false, streamKey: randomBytes(24).toString("base64url") });
+      console.log(`stream  "${stream.title}" (${stream.id}); go live from the studio to get its RTMP key`);
+    }
   }
   await stores.docs.set("companions", SEED_COMPANION.id, { ...SEED_COMPANION, owner_id: creatorId ?? null, created_at: new Date().toISOString() }, { merge: true });
   console.log(`companion ${SEED_COMPANION.name} (${SEED_COMPANION.id})`);

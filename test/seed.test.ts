@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROLES } from "../config/roles.ts";
-import { SEED_COMPANION, SEED_PASSWORD, seedEmail } from "../engine/seed-data.ts";
+import { SEED_COMPANION, SEED_PASSWORD, SEED_STREAM, seedEmail } from "../engine/seed-data.ts";
 import { bootEngine } from "./engine.ts";
 
 describe("npm run seed", () => {
@@ -28,6 +28,8 @@ describe("npm run seed", () => {
         }
         const creator = await t.api("/auth/login", { body: { email: seedEmail("creator"), password: SEED_PASSWORD } });
         expect(creator.body.user.isVerified).toBe(true);
+        const streams = await t.api(`/streams?creatorId=${creator.body.user.id}`);
+        expect(streams.body.items.map((st: { title: string }) => st.title)).toEqual([SEED_STREAM.title]);
         const companion = await t.engine.services.stores.docs.get("companions", SEED_COMPANION.id);
         expect(companion).toMatchObject({ name: "Nova", owner_id: creator.body.user.id });
       } finally {

@@ -13,10 +13,12 @@ export interface Ledger {
   tipsAcked: Map<string, number>;
   /** key → error code of every refused tip. */
   tipsRefused: Map<string, string>;
+  /** text → error code of every refused chat line (not acknowledged, so not expected to be stored). */
+  chatRefused: Map<string, string>;
 }
 
 export function newLedger(): Ledger {
-  return { chatSent: 0, chatAcked: new Map(), tipsSent: 0, tipsAcked: new Map(), tipsRefused: new Map() };
+  return { chatSent: 0, chatAcked: new Map(), tipsSent: 0, tipsAcked: new Map(), tipsRefused: new Map(), chatRefused: new Map() };
 }
 
 interface Sender {
@@ -24,6 +26,8 @@ interface Sender {
   name: string;
   pendingTexts: Set<string>;
   pendingTips: Map<string, number>;
+  /** chat ref → text, to match an error reply to its line */
+  refs: Map<string, string>;
 }
 
 /** Members chatting (and tipping) in one stream room; rate-limit friendly (≤ 1 line/s each). */
@@ -42,7 +46,7 @@ export class StreamLoad {
         client.auth.token = token;
         const room = await client.joinOrCreate("stream", { streamId });
         room.reconnection.enabled = false;
-        const sender: Sender = { room, name: `s${i}`, pendingTexts: new Set(), pendingTips: new Map() };
+        const sender: Sender = { room, name: `s${i}`, pendingTexts: new Set(), pendingTips: new Map(), refs: new Map() };
         room.onMessage("*", () => undefined);
         room.onStateChange((state: any) => {
           for (const line of state.chat ?? []) {
@@ -53,6 +57,11 @@ export class StreamLoad {
           }
         });
         room.onMessage("tipped", () => undefined);
+        room.onMessage("error", (e: { code: string; ref?: string }) => {
+          const text = e.ref ? sender.refs.get(e.ref) : undefined;
+          if (text === undefined || !sender.pendingTexts.delete(text)) return;
+          ledger.chatRefused.set(text, e.code);
+        });
         return sender;
       }),
     );
@@ -66,8 +75,10 @@ export class StreamLoad {
     for (const s of this.senders) {
       if (!s.room.connection.isOpen) continue;
       const text = `fault ${this.tag} ${s.name} line ${++this.seq}`;
+      const ref = `c${this.seq}`;
       s.pendingTexts.add(text);
-      s.room.send("chat", { text });
+      s.refs.set(ref, text);
+      s.room.send("chat", { text, ref });
       this.ledger.chatSent++;
     }
   }

@@ -140,7 +140,9 @@ describe.runIf(up)("faults on a private MariaDB and a private Redis", () => {
     }
     const fiveHundreds = Object.entries(statuses).flatMap(([phase, p]) => Object.keys(p).filter((k) => k.endsWith(" 500")).map((k) => `${phase}: ${k}`));
     expect(fiveHundreds, "outages answer 503 store_unavailable, not 500").toEqual([]);
-    expect(await load.settle(), "chat lines still unacknowledged").toBe(0);
+    const unsettled = await load.settle();
+    (figures.outages as Record<string, unknown>).chatRefused = Object.fromEntries([...load.ledger.chatRefused.values()].reduce((m, c) => m.set(c, (m.get(c) ?? 0) + 1), new Map<string, number>()));
+    expect(unsettled, "chat lines neither acknowledged nor refused").toBe(0);
     await drained();
 
     const history = await chatHistory(engine!.url, streamId, members[0]!.token);
@@ -200,19 +202,17 @@ describe.runIf(up)("faults on a private MariaDB and a private Redis", () => {
   it("SIGTERM during a Redis outage: exits, keeps every acknowledged line, journals the cache writes and replays them", { timeout: 120_000 }, async () => {
     const streamId = await newStream("Spill night");
     const load = await StreamLoad.start(engine!.url, streamId, members.slice(0, 3).map((m) => m.token));
-    const leaver = await StreamLoad.start(engine!.url, streamId, [members[3]!.token]);
     const r = new Redis(redis.url);
     const key = `${PREFIX}stream:${streamId}`;
-    for (let i = 0; i < 100 && (await r.get(key)) !== "4"; i++) await sleep(100);
-    expect(await r.get(key), "viewer count mirrored to Redis").toBe("4");
+    for (let i = 0; i < 100 && (await r.get(key)) !== "3"; i++) await sleep(100);
+    expect(await r.get(key), "viewer count mirrored to Redis").toBe("3");
     await redis.stop();
     injected.push("redis stop", "engine SIGTERM (redis down)");
     load.chatRound();
     expect(await load.settle()).toBe(0);
-    // One viewer leaves (joining needs Redis presence; leaving does not): the room mirrors the new
-    // count, 3, to the cache a second later, which Redis cannot take now.
-    await leaver.close();
-    await sleep(1500);
+    // The room re-mirrors its viewer count every 5 s: a cache write Redis cannot take now. (Joins and
+    // leaves cannot be used to make one: both wait on Colyseus' Redis presence, down too.)
+    await sleep(5500);
     spillStreamId = streamId;
     const signalled = Date.now();
     const code = await engine!.kill("SIGTERM");
