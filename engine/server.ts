@@ -17,6 +17,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { guardAbortedResponses } from "./runtime/uwsAbortedResponse.ts";
 import { API_PREFIX, mountRoutes, sendError } from "./http/router.ts";
 import { HttpError } from "./http/errors.ts";
+import { securityHeaders } from "./http/securityHeaders.ts";
 import { mountMonitor } from "./http/routes/adminRooms.ts";
 import { allRoutes } from "./http/routes/index.ts";
 import { mountHls } from "./media/mountHls.ts";
@@ -76,11 +77,19 @@ export async function startEngine(env: Env, logger: Logger = createLogger(env), 
     express: (app) => {
       guardAbortedResponses(app);
       app.disable("x-powered-by");
+      app.use(securityHeaders);
       mountRoutes(app, routes, { logger, authenticate: (t) => services.auth.authenticate(t) });
       mountMonitor(app, services);
       mountHls(app, { root: services.liveMedia.output.root, signer: services.hlsSigner, streams: services.streams });
       mountClient(app);
       app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+        // express.static and body parsers report a missing file or a bad request with a 4xx
+        // `status` (e.g. /_app/missing.js): that is the answer, not a crash (found by test/security).
+        const status = typeof err === "object" && err !== null && "status" in err ? Number((err as { status: unknown }).status) : 500;
+        if (status >= 400 && status < 500) {
+          if (!res.headersSent) sendError(res, new HttpError(status, status === 404 ? "not_found" : "invalid_request", status === 404 ? "Not found" : "Bad request"));
+          return;
+        }
         logger.error({ err }, "unhandled request error");
         if (!res.headersSent) sendError(res, new HttpError(500, "internal", "Internal error"));
       });

@@ -55,15 +55,12 @@ export class AuthService {
   }
 
   async login(email: string, password: string, ip: string): Promise<{ user: UserRow } & TokenPair> {
-    const wait = await this.limiter.blockedFor(ip, email);
+    const wait = await this.limiter.attempt(ip, email);
     if (wait > 0) throw tooManyRequests(`Too many failed logins; try again in ${wait} s`, wait);
     const user = await this.sql.users.byEmail(email);
     const ok = await this.hasher.verify(password, user?.passwordHash);
-    if (!user || !ok) {
-      await this.limiter.recordFailure(ip, email);
-      throw new HttpError(401, "invalid_credentials", "Email or password is wrong");
-    }
-    await this.limiter.recordSuccess(ip, email);
+    if (!user || !ok) throw new HttpError(401, "invalid_credentials", "Email or password is wrong");
+    await this.limiter.succeeded(ip, email);
     return { user, ...(await this.startSession(user)) };
   }
 

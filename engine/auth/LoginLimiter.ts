@@ -1,5 +1,6 @@
-// Counts failed logins per IP and per account in the shared cache (so the limit holds across
-// processes with Redis). Over the limit, login answers 429 before checking the password.
+// Counts login attempts per IP and per account in the shared cache (so the limit holds across
+// processes with Redis). An attempt is counted BEFORE the password is checked, atomically, so a
+// parallel burst of guesses cannot slip past the limit while bcrypt runs; a success gives it back.
 import type { Cache } from "../../storage/ports.ts";
 
 export class LoginLimiter {
@@ -13,24 +14,19 @@ export class LoginLimiter {
     return [`login:fail:ip:${ip}`, `login:fail:acct:${email.trim().toLowerCase()}`] as const;
   }
 
-  /** Seconds until the caller may try again, or 0 when allowed. */
-  async blockedFor(ip: string, email: string): Promise<number> {
+  /** Counts one attempt; returns the seconds to wait when it is over a limit, else 0. */
+  async attempt(ip: string, email: string): Promise<number> {
     const [ipKey, accountKey] = this.keys(ip, email);
-    for (const [key, max] of [[ipKey, this.limits.perIp], [accountKey, this.limits.perAccount]] as const) {
-      const count = Number((await this.cache.get(key)) ?? 0);
-      if (count >= max) {
-        const ttl = await this.cache.ttl(key);
-        return Math.max(1, Math.ceil((ttl > 0 ? ttl : this.windowMs) / 1000));
-      }
-    }
-    return 0;
+    const [ipCount, accountCount] = await Promise.all([this.cache.incrBy(ipKey, 1, this.windowMs), this.cache.incrBy(accountKey, 1, this.windowMs)]);
+    const over = ipCount > this.limits.perIp ? ipKey : accountCount > this.limits.perAccount ? accountKey : undefined;
+    if (!over) return 0;
+    const ttl = await this.cache.ttl(over);
+    return Math.max(1, Math.ceil((ttl > 0 ? ttl : this.windowMs) / 1000));
   }
 
-  async recordFailure(ip: string, email: string): Promise<void> {
-    await Promise.all(this.keys(ip, email).map((k) => this.cache.incrBy(k, 1, this.windowMs)));
-  }
-
-  async recordSuccess(ip: string, email: string): Promise<void> {
-    await this.cache.del(this.keys(ip, email)[1]);
+  /** A correct password clears the account's count and returns the attempt to the IP. */
+  async succeeded(ip: string, email: string): Promise<void> {
+    const [ipKey, accountKey] = this.keys(ip, email);
+    await Promise.all([this.cache.del(accountKey), this.cache.incrBy(ipKey, -1, this.windowMs)]);
   }
 }

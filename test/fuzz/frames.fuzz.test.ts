@@ -119,6 +119,24 @@ describe("protocol edges", () => {
     console.log(`[fuzz] frames: ${answered.length}/${early.length} messages sent at socket open were answered after the handshake`);
   });
 
+  it("answers message types of 64 KiB-scale names (which the SDK cannot even encode) with a short error", async () => {
+    const fx = await ROOM_FIXTURES.stream!({ t, admin });
+    cleanups.push(() => fx.all.forEach((r) => r.connection?.isOpen && r.leave().catch(() => undefined)));
+    const raw = await rawClient(fx, "stream");
+    for (const len of [255, 256, 10_000, 60_000]) {
+      const name = Buffer.alloc(len, 0x78);
+      const header = len < 256 ? Buffer.from([0xd9, len]) : Buffer.from([0xda, len & 0xff, len >> 8]); // @colyseus/schema: little-endian lengths
+      const r = ref();
+      raw.send(Buffer.concat([Buffer.from([PROTOCOL.ROOM_DATA]), header, name, Buffer.from([0x81, 0xa3, ...Buffer.from("ref"), 0xa0 | r.length, ...Buffer.from(r)])]));
+      frames.add("long-type");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const reply = raw.frames.find((f) => f.includes(Buffer.from(r)));
+      expect(reply, `a reply to a ${len}-character type`).toBeDefined();
+      expect(reply!.length, "the error does not echo the whole name back").toBeLessThan(400);
+    }
+    expect(raw.open).toBe(true);
+  });
+
   it("refuses WebSocket handshakes with a wrong session, room or process id, and keeps serving", async () => {
     const fx = await ROOM_FIXTURES.stream!({ t, admin });
     cleanups.push(() => fx.all.forEach((r) => r.connection?.isOpen && r.leave().catch(() => undefined)));

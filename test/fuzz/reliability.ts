@@ -14,20 +14,30 @@ function atomicWrite(path: string, text: string) {
   renameSync(tmp, path);
 }
 
-/** Records one suite's figures under `section` and refreshes the merged file. */
+export type Mode = "ci" | "long";
+export const currentMode = (): Mode => (process.env.FUZZ_MODE === "long" || process.env.FAULTS_MODE === "long" ? "long" : "ci");
+export const reliabilityFile = join(root, "reliability.json");
+
+/**
+ * Records one suite's figures under `section` for the current mode (`npm test` → ci,
+ * `npm run fuzz|faults` → long; the two never overwrite each other) and refreshes the merged
+ * file: `{ <section>: { ci?: {...}, long?: {...} } }`.
+ */
 export function recordReliability(section: string, figures: Record<string, unknown>) {
   mkdirSync(sectionsDir, { recursive: true });
-  const entry = { ...figures, mode: process.env.FUZZ_MODE === "long" || process.env.FAULTS_MODE === "long" ? "long" : "ci", at: new Date().toISOString() };
-  atomicWrite(join(sectionsDir, `${section}.json`), `${JSON.stringify(entry, null, 2)}\n`);
-  const merged: Record<string, unknown> = {};
-  for (const file of readdirSync(sectionsDir).filter((f) => f.endsWith(".json")).sort()) {
+  const mode = currentMode();
+  const entry = { ...figures, mode, at: new Date().toISOString() };
+  atomicWrite(join(sectionsDir, `${section}.${mode}.json`), `${JSON.stringify(entry, null, 2)}\n`);
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const file of readdirSync(sectionsDir).filter((f) => /\.(ci|long)\.json$/.test(f)).sort()) {
+    const [, name, m] = /^(.*)\.(ci|long)\.json$/.exec(file)!;
     try {
-      merged[file.slice(0, -5)] = JSON.parse(readFileSync(join(sectionsDir, file), "utf8"));
+      (merged[name!] ??= {})[m!] = JSON.parse(readFileSync(join(sectionsDir, file), "utf8"));
     } catch {
       // a section being replaced right now; the next writer merges it
     }
   }
-  atomicWrite(join(root, "reliability.json"), `${JSON.stringify(merged, null, 2)}\n`);
+  atomicWrite(reliabilityFile, `${JSON.stringify(merged, null, 2)}\n`);
 }
 
 /** Counts cases by key, for per-route and per-message-type figures. */

@@ -59,7 +59,8 @@ export function roomPayloadArb(schema: z.ZodType | undefined): fc.Arbitrary<unkn
 
 /** Message types nobody registered: random names, numbers, prototype keys, huge names, the wildcard. */
 export const unknownTypeArb: fc.Arbitrary<string | number> = fc.oneof(
-  fc.constantFrom<string | number>("*", "", "__proto__", "constructor", "toString", "hasOwnProperty", "_$bchat", "error", "x".repeat(10_000), 0, -1, 255, 65_535, 2 ** 31, 1.5),
+  // (names of 255+ characters crash the SDK's own encoder, so the raw-frame fuzzer sends those)
+  fc.constantFrom<string | number>("*", "", "__proto__", "constructor", "toString", "hasOwnProperty", "_$bchat", "error", "x".repeat(200), 0, -1, 255, 65_535, 2 ** 31, 1.5),
   fc.string({ maxLength: 30 }),
   fc.constantFrom(...NASTY_STRINGS.filter((s) => s.length < 5000)),
   fc.integer(),
