@@ -13,7 +13,7 @@ import { faultCycles, longFaults } from "../fuzz/mode.ts";
 import { recordReliability } from "../fuzz/reliability.ts";
 import { canStartPrivate, startPrivateMariaDb, startPrivateRedis, type PrivateServer } from "../private-services.ts";
 import { spawnEngine, type ChildEngine } from "./childEngine.ts";
-import { chatHistory, compareChat, newLedger, StreamLoad } from "./load.ts";
+import { chatHistory, compareChat, StreamLoad } from "./load.ts";
 
 const up = canStartPrivate("mariadb") && canStartPrivate("redis");
 const CYCLES = faultCycles(1, 5);

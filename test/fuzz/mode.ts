@@ -13,7 +13,7 @@ function positive(name: string): number | undefined {
   return n;
 }
 
-/** Cases per HTTP route (and per room message type divided by ROOM_FACTOR's inverse, see rooms suite). */
+/** Cases per HTTP route, per room message type, or per room type of raw frames (each suite picks its defaults). */
 export function fuzzRuns(ci: number, long: number): number {
   return positive("FUZZ_RUNS") ?? (longFuzz ? long : ci);
 }

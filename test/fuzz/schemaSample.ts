@@ -106,13 +106,12 @@ export function sampleJson(s: JsonSchema, depth = 0): Json {
   }
 }
 
-/** A sample for a zod schema, or undefined when there is none (no schema). */
+/**
+ * A sample for a zod schema, or undefined when there is none. Usually valid; when a pattern or
+ * refinement defeats the generator it is still a fine base for one-field mutations.
+ */
 export function sampleFor(schema: z.ZodType | undefined): Json | undefined {
-  if (!schema) return undefined;
-  const json = toJsonSchema(schema);
-  const value = sampleJson(json);
-  // Prefer a value the schema really accepts; a failed parse still makes a fine mutation base.
-  return value;
+  return schema ? sampleJson(toJsonSchema(schema)) : undefined;
 }
 
 /** Top-level property names of an object schema (for targeted mutations). */
