@@ -6,6 +6,7 @@ import type { z } from "zod";
 import type { Logger } from "../../engine/logger.ts";
 import { STORE_UNAVAILABLE_MESSAGE, isStoreUnavailable } from "../../engine/runtime/storeUnavailable.ts";
 import { badTextPath } from "../../engine/safety/wellFormedText.ts";
+import { InvalidDocError } from "../../storage/docs/InvalidDocError.ts";
 import { RoomError, replyError } from "./RoomError.ts";
 import type { RoomAuth } from "./roomAuth.ts";
 import { TokenBucket } from "./TokenBucket.ts";
@@ -19,6 +20,9 @@ export interface RateLimit {
 
 const DEFAULT_RATE: RateLimit = { capacity: 20, perSecond: 10 };
 
+/** Close code when a room had to close itself after an internal failure; clients may rejoin. */
+export const CLOSE_ROOM_FAILED = 4500;
+
 export abstract class TeezuRoom<T extends RoomOptions = RoomOptions> extends Room<T> {
   protected abstract readonly log: Logger;
   /** Per user (or per session for anonymous clients), so several tabs share one allowance. */
@@ -31,6 +35,27 @@ export abstract class TeezuRoom<T extends RoomOptions = RoomOptions> extends Roo
    * (or a bot within its allowance) never comes near it.
    */
   override maxMessagesPerSecond = 100;
+
+  private patchFailed = false;
+
+  /**
+   * Colyseus encodes state patches on a timer, outside any handler: an exception there (a
+   * @colyseus/schema bug, such as the MapSchema key "constructor" found by test/fuzz) would end
+   * the process. It is contained to this room instead: logged, and the room closed so its clients
+   * rejoin a fresh one built from the stores.
+   */
+  override broadcastPatch(): boolean {
+    try {
+      return super.broadcastPatch();
+    } catch (err) {
+      if (!this.patchFailed) {
+        this.patchFailed = true;
+        this.log.error({ err, roomId: this.roomId }, "state patch failed; closing the room");
+        this.disconnect(CLOSE_ROOM_FAILED).catch(() => undefined);
+      }
+      return false;
+    }
+  }
 
   /** Registers a validated, rate-limited handler for one message type. */
   protected handle<S extends z.ZodType>(
@@ -58,6 +83,9 @@ export abstract class TeezuRoom<T extends RoomOptions = RoomOptions> extends Roo
         await handler(client, parsed.data, client.auth as RoomAuth);
       } catch (err) {
         if (err instanceof RoomError) return replyError(client, err.code, err.message, ref);
+        // A store refusing what the client sent (an id with "/" for the document store) is the
+        // client's mistake, as on HTTP (found by test/fuzz: `unlock {messageId: "a/b"}` → internal).
+        if (err instanceof InvalidDocError) return replyError(client, "invalid_message", `${type}: ${err.message}`, ref);
         if (isStoreUnavailable(err)) {
           this.log.warn({ err, type, roomId: this.roomId }, "message refused: a store is unavailable");
           return replyError(client, "store_unavailable", STORE_UNAVAILABLE_MESSAGE, ref);

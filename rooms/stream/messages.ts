@@ -26,7 +26,9 @@ export const MODERATION_ACTIONS = ["mute", "unmute", "kick", "ban", "unban", "de
 export const moderateMessage = z
   .object({
     action: z.enum(MODERATION_ACTIONS),
-    userId: z.string().min(1).max(64).optional(),
+    // A user id, never free text: it keys the mod panel's `muted` MapSchema, and a key such as
+    // "constructor" broke @colyseus/schema's patch encoder and took the process down (test/fuzz).
+    userId: z.uuid().optional(),
     messageId: z.string().min(1).max(64).optional(),
     /** mute: duration (0 = until unmuted); slow: seconds between a user's lines (0 = off). */
     seconds: z.number().int().min(0).max(86_400).optional(),

@@ -9,6 +9,8 @@ export interface VectorIndexFactory {
   create(dimension: number): Promise<VectorIndex>;
   /** Releases what create made (servers, temp dirs), after the index is closed. */
   dispose?(): Promise<void>;
+  /** Approximate search (HNSW): near-ties may swap, so results are checked for recall, not exact order. */
+  approximate?: boolean;
 }
 
 /** mulberry32: small, fast, and the same sequence on every machine. */
@@ -200,7 +202,13 @@ export function describeVectorIndexContract(name: string, factory: VectorIndexFa
         const matches = await index.query("dna", { vector: probe, topK: 10, filter });
         const expected = bruteForce(records, probe, 10, keep);
         expect(expected.length, JSON.stringify(filter)).toBeGreaterThan(0);
-        expect(matches.map((m) => m.id), JSON.stringify(filter)).toEqual(expected);
+        if (factory.approximate) {
+          // HNSW may swap near-ties; what a filter promises is that nothing outside it comes back.
+          expect(matches.length, JSON.stringify(filter)).toBe(expected.length);
+          expect(matches.filter((m) => expected.includes(m.id)).length, JSON.stringify(filter)).toBeGreaterThanOrEqual(Math.ceil(expected.length * 0.8));
+        } else {
+          expect(matches.map((m) => m.id), JSON.stringify(filter)).toEqual(expected);
+        }
         for (const m of matches) expect(keep(m.metadata), JSON.stringify(filter)).toBe(true);
       }
       expect(await index.query("dna", { vector: probe, topK: 10, filter: { role: "moderator" } })).toEqual([]);

@@ -32,6 +32,7 @@ describeVectorIndexContract("embedded, HNSW search path", {
     // ef_search above the test collections' size makes HNSW exhaustive here, so its answers are comparable to brute force.
     new EmbeddedVectorIndex({ dataDir: tempDir(), dimension, saveDelayMs: 20, exactSearchThreshold: 0, expansionSearch: 512 }),
   dispose: removeDirs,
+  approximate: true,
 });
 
 describe("EmbeddedVectorIndex", () => {

@@ -74,7 +74,7 @@ export function renderReliability(data: Data): string {
     lines.push(`| **total** | **${n(total)}** | plus the abuse scenarios above |`, "");
   }
   lines.push(
-    "Known gaps, each pinned by a test marked `.fails` that turns red once fixed (details in [SECURITY.md](SECURITY.md#known-gaps)): parallel login guesses pass the per-account limit; CORS reflects any origin with credentials; SIGTERM during a Redis outage skips every room's `onDispose`; `null` join options get a 523 from Colyseus.",
+    "Known gaps, each pinned by a test marked `.fails` that turns red once fixed (details in [SECURITY.md](SECURITY.md#known-gaps)): CORS reflects any origin with credentials; SIGTERM during a Redis outage skips every room's `onDispose`; `null` join options get a 523 from Colyseus.",
     "",
     END,
   );
