@@ -18,21 +18,22 @@ try {
 
 const logger = createLogger(env);
 
-// The web client is served from client/build: build it first when missing or older than its
-// sources (a fresh clone, a pull). A failed build leaves the engine up with the fallback page.
-const clientState = clientBuildState();
-if (!clientState.fresh) {
-  logger.info({ reason: clientState.reason }, "building the web client (first start or sources changed; ~10 s)");
-  try {
-    await ensureClientBuilt({ quiet: true });
-    logger.info("web client built");
-  } catch (err) {
-    logger.error({ err }, "web client build failed: serving the fallback page (run `npm run build:client` to see why)");
-  }
+// The web client is served from client/build. When it is missing or older than its sources (a
+// fresh clone, a pull) it is built in the background after the engine is up, so the API answers
+// at once; until the build lands the engine serves the fallback page.
+function buildClientIfStale() {
+  const clientState = clientBuildState();
+  if (clientState.fresh) return;
+  logger.info({ reason: clientState.reason }, "building the web client in the background (first start or sources changed; ~10–50 s)");
+  ensureClientBuilt({ quiet: true }).then(
+    () => logger.info("web client built: reload the page"),
+    (err: unknown) => logger.error({ err }, "web client build failed: serving the fallback page (run `npm run build:client` to see why)"),
+  );
 }
 
 try {
   const engine = await startEngine(env, logger);
+  buildClientIfStale();
   const url = `http://localhost:${engine.port}`;
   console.log(
     [

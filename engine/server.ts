@@ -44,12 +44,16 @@ function createTransport(env: Env): Transport {
 
 function mountClient(app: express.Application) {
   const built = join(repoRoot, "client", "build");
-  const dir = existsSync(join(built, "index.html")) ? built : join(repoRoot, "client", "fallback");
-  app.use("/_app", express.static(join(dir, "_app"), { immutable: true, maxAge: "1y", fallthrough: false }));
-  app.use(express.static(dir, { index: "index.html" }));
+  const fallback = join(repoRoot, "client", "fallback");
+  // Decided per request: on a first start the client is built while the engine already serves.
+  const isBuilt = () => existsSync(join(built, "index.html"));
+  const serveBuilt = express.static(built, { index: "index.html" });
+  const serveFallback = express.static(fallback, { index: "index.html" });
+  app.use("/_app", express.static(join(built, "_app"), { immutable: true, maxAge: "1y", fallthrough: false }));
+  app.use((req, res, next) => (isBuilt() ? serveBuilt : serveFallback)(req, res, next));
   app.get("/{*splat}", (req, res, next) => {
     if (req.path.startsWith(API_PREFIX) || req.path.startsWith("/hls/") || req.path.startsWith("/matchmake")) return next();
-    res.sendFile(join(dir, "index.html"));
+    res.sendFile(join(isBuilt() ? built : fallback, "index.html"));
   });
 }
 
