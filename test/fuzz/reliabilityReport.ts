@@ -29,8 +29,9 @@ export function renderReliability(data: Data): string {
     `| HTTP: ${h?.routes ?? "every"} routes of the registry as 8 roles, anonymous and a bad token; bodies, params, queries, content types; Colyseus matchmaking | ${n(http?.ci?.requests)} requests | ${n(http?.long?.requests)} requests | ${n(h?.fiveHundreds)} × 5xx; every /api/v1 4xx in the CONTRACT error shape; /health answers after each route; no prototype pollution |`,
   );
   const r = rooms?.long ?? rooms?.ci;
+  const types = Object.keys(r?.perType ?? {}).filter((k) => !k.endsWith("(unknown types)"));
   lines.push(
-    `| Room messages through the SDK (msgpack): ${Object.keys(r?.perType ?? {}).length} message types of ${new Set(Object.keys(r?.perType ?? {}).map((k) => k.split(":")[0])).size} room types, plus unknown types | ${n(rooms?.ci?.messages)} messages | ${n(rooms?.long?.messages)} messages | ${n(r?.internalErrors)} handler failures (\`internal\`); invalid and unknown → \`error\`, sender stays; closes only by valid panic/safeword (${Object.entries(r?.closedByValidMessages ?? {}).map(([k, v]) => `${k} ×${v}`).join(", ") || "none"}) and msgpack the server cannot decode (${n(Object.values(r?.closedUndecodable ?? {}).reduce((a: number, b) => a + Number(b), 0))}) |`,
+    `| Room messages through the SDK (msgpack): ${types.length} message types of ${new Set(types.map((k) => k.split(":")[0])).size} room types, plus unknown types | ${n(rooms?.ci?.messages)} messages | ${n(rooms?.long?.messages)} messages | ${n(r?.internalErrors)} handler failures (\`internal\`); invalid and unknown → \`error\`, sender stays; closes only by valid panic/safeword (${Object.entries(r?.closedByValidMessages ?? {}).map(([k, v]) => `${k} ×${v}`).join(", ") || "none"}) and msgpack the server cannot decode (${n(Object.values(r?.closedUndecodable ?? {}).reduce((a: number, b) => a + Number(b), 0))}) |`,
   );
   const f = frames?.long ?? frames?.ci;
   lines.push(
@@ -64,12 +65,12 @@ export function renderReliability(data: Data): string {
   }
   const security = Object.entries(data).filter(([k]) => k.startsWith("security-"));
   if (security.length) {
-    lines.push("### Security cases passed", "", "| suite | cases | topics |", "|---|---|---|");
+    lines.push("### Security cases passed", "", "| suite (`test/security/`) | cases | topics |", "|---|---|---|");
     let total = 0;
     for (const [k, v] of security) {
       const e = v.long ?? v.ci!;
       total += Number(e.cases ?? 0);
-      lines.push(`| \`test/security/${k.slice(9)}\` | ${n(e.cases)} | ${Object.keys(e.byTopic ?? {}).join(", ")} |`);
+      lines.push(`| ${k.slice(9)} | ${n(e.cases)} | ${Object.keys(e.byTopic ?? {}).join(", ")} |`);
     }
     lines.push(`| **total** | **${n(total)}** | plus the abuse scenarios above |`, "");
   }
