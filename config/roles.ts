@@ -39,24 +39,20 @@ export type AiTier = (typeof AI_TIERS)[number];
  */
 type Grant = "all" | "own" | "lower";
 
+// Member and Member+ differ only in their AI tier (below), not in what they may do.
+const memberGrants: Partial<Record<Action, Grant>> = {
+  "content.view_safe": "all",
+  "content.view_explicit": "all",
+  "chat.send": "all",
+  "dm.send": "all",
+  "ai.use": "all",
+  "moderation.report": "all",
+};
+
 const matrix: Record<Role, Partial<Record<Action, Grant>>> = {
   viewer: { "content.view_safe": "all" },
-  member: {
-    "content.view_safe": "all",
-    "content.view_explicit": "all",
-    "chat.send": "all",
-    "dm.send": "all",
-    "ai.use": "all",
-    "moderation.report": "all",
-  },
-  member_plus: {
-    "content.view_safe": "all",
-    "content.view_explicit": "all",
-    "chat.send": "all",
-    "dm.send": "all",
-    "ai.use": "all",
-    "moderation.report": "all",
-  },
+  member: memberGrants,
+  member_plus: memberGrants,
   provider: {
     "content.view_safe": "all",
     "content.view_explicit": "all",

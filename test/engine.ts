@@ -41,11 +41,22 @@ export async function bootEngine(overrides: Partial<Record<keyof RawEnv, string>
     env,
     url,
     dataDir: dir,
+    api: apiAt(url).api,
+    async stop(options = {}) {
+      await engine.stop();
+      if (!options.keepData && !dataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** JSON `fetch` against /api/v1 of an engine at `base` (in this process or a child one). */
+export function apiAt(base: string): Pick<TestEngine, "api"> {
+  return {
     async api(path, init = {}) {
       const headers: Record<string, string> = { ...init.headers };
       if (init.body !== undefined || init.rawBody !== undefined) headers["content-type"] ??= "application/json";
       if (init.token) headers.authorization = `Bearer ${init.token}`;
-      const res = await fetch(`${url}/api/v1${path}`, {
+      const res = await fetch(`${base}/api/v1${path}`, {
         method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? "POST" : "GET"),
         headers,
         body: init.rawBody ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined),
@@ -58,10 +69,6 @@ export async function bootEngine(overrides: Partial<Record<keyof RawEnv, string>
         /* non-JSON bodies are returned as text */
       }
       return { status: res.status, body, headers: res.headers };
-    },
-    async stop(options = {}) {
-      await engine.stop();
-      if (!options.keepData && !dataDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

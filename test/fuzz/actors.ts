@@ -1,34 +1,12 @@
 // Users of every role on a booted engine, made through the public API (register, then the
 // bootstrapped super_admin sets the role and KYC), for suites that call routes and rooms as each role.
 import { ROLES, type Role } from "../../config/roles.ts";
-import { birthDateYearsAgo, uniqueEmail, type TestEngine } from "../engine.ts";
+import { apiAt, birthDateYearsAgo, uniqueEmail, type TestEngine } from "../engine.ts";
+
+export { apiAt };
 
 /** Anything with the test engine's `api` (an in-process engine, or apiAt() for a child process). */
 export type Api = Pick<TestEngine, "api">;
-
-/** `api` against an engine at `base` (e.g. a child process), same contract as TestEngine.api. */
-export function apiAt(base: string): Api {
-  return {
-    async api(path, init = {}) {
-      const headers: Record<string, string> = { ...init.headers };
-      if (init.body !== undefined || init.rawBody !== undefined) headers["content-type"] ??= "application/json";
-      if (init.token) headers.authorization = `Bearer ${init.token}`;
-      const res = await fetch(`${base}/api/v1${path}`, {
-        method: init.method ?? (init.body !== undefined || init.rawBody !== undefined ? "POST" : "GET"),
-        headers,
-        body: init.rawBody ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined),
-      });
-      const text = await res.text();
-      let body: unknown = text;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        // not JSON
-      }
-      return { status: res.status, body, headers: res.headers };
-    },
-  };
-}
 
 export const ADMIN = { email: "hardening-admin@example.com", password: "HardenAdmin123" };
 export const PASSWORD = "Sunshine2024";
