@@ -20,6 +20,11 @@ const schema = z.object({
     .regex(/^[^\s:/]+:\d{1,5}$/, "must be host:port without a scheme")
     .optional(),
   TRANSPORT: z.enum(["uws", "ws"]).default("uws"),
+  // Cross-origin callers allowed to use the API with credentials; the client itself is same-origin.
+  CORS_ORIGINS: z
+    .string()
+    .regex(/^\s*https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*\s*$/, "comma-separated origins like https://app.example.com (scheme://host[:port], no path)")
+    .optional(),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(10, "must be at least 10 characters").optional(),
@@ -125,6 +130,7 @@ export const envDocs: Record<keyof RawEnv, string> = {
   DATA_DIR: "embedded data, spill log, HLS output, generated secret (default ./data)",
   PUBLIC_ADDRESS: "host:port other processes and clients reach this one at (scale-out)",
   TRANSPORT: "uws (uWebSockets.js, default) or ws (Node ws fallback)",
+  CORS_ORIGINS: "comma-separated origins granted credentialed CORS (e.g. https://app.example.com); unset → same-origin only",
   JWT_SECRET: "HS256 signing secret (≥ 32 chars); unset → generated once into DATA_DIR",
   ADMIN_EMAIL: "with ADMIN_PASSWORD: bootstrap super_admin when none exists",
   ADMIN_PASSWORD: "with ADMIN_EMAIL (≥ 10 chars)",

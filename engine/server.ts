@@ -18,6 +18,7 @@ import { guardAbortedResponses } from "./runtime/uwsAbortedResponse.ts";
 import { API_PREFIX, mountRoutes, sendError } from "./http/router.ts";
 import { HttpError } from "./http/errors.ts";
 import { securityHeaders } from "./http/securityHeaders.ts";
+import { corsMiddleware, installColyseusCors, parseOrigins } from "./http/cors.ts";
 import { mountMonitor } from "./http/routes/adminRooms.ts";
 import { allRoutes } from "./http/routes/index.ts";
 import { mountHls } from "./media/mountHls.ts";
@@ -68,6 +69,8 @@ export async function startEngine(env: Env, logger: Logger = createLogger(env), 
   const services = createServices(env, logger, stores, () => ready);
   await bootstrapAdmin(services);
   const routes = allRoutes(services);
+  const corsOrigins = parseOrigins(env.CORS_ORIGINS);
+  installColyseusCors(corsOrigins);
 
   const server = defineServer({
     transport: createTransport(env),
@@ -82,6 +85,7 @@ export async function startEngine(env: Env, logger: Logger = createLogger(env), 
       guardAbortedResponses(app);
       app.disable("x-powered-by");
       app.use(securityHeaders);
+      app.use(corsMiddleware(corsOrigins));
       mountRoutes(app, routes, { logger, authenticate: (t) => services.auth.authenticate(t) });
       mountMonitor(app, services);
       mountHls(app, { root: services.liveMedia.output.root, signer: services.hlsSigner, streams: services.streams });

@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { rawHttp } from "../fuzz/rawHttp.ts";
 import { securityWorld } from "./world.ts";
 
-const w = securityWorld("web");
+const TRUSTED = "https://app.teezu.example";
+const w = securityWorld("web", { CORS_ORIGINS: `${TRUSTED}, http://localhost:5173` });
 const CANARY = "CANARY-7f3a9e-do-not-serve";
 let root: string;
 let publicId: string;
@@ -89,15 +90,50 @@ describe("CORS and cookies", () => {
     w.cases.add("monitor gate", 4);
   });
 
-  // KNOWN ISSUE (reported): Colyseus' transport answers every origin with that origin and
-  // Access-Control-Allow-Credentials: true (its default getCorsHeaders). Tokens travel in the
-  // Authorization header and the one cookie is SameSite=Strict, so no credential is exposed today,
-  // but any cookie-based feature would be readable cross-site. Expected to fail until origins are
-  // an allow-list (matchMaker.controller.getCorsHeaders); then drop `.fails`.
-  it.fails("KNOWN: an unknown origin is not granted credentialed CORS", async () => {
-    const res = await get("/api/v1/users/me", { origin: "https://evil.example", authorization: `Bearer ${w.roles.member.token}` });
-    const reflected = res.headers["access-control-allow-origin"] === "https://evil.example" && res.headers["access-control-allow-credentials"] === "true";
-    expect(reflected).toBe(false);
+  // Colyseus' default reflects any Origin with credentials; the engine replaces it with the
+  // CORS_ORIGINS allow-list on every surface: API routes, matchmaking, and their preflights.
+  const crossOrigin: Array<[string, string, string?]> = [
+    ["GET", "/api/v1/users/me"],
+    ["GET", "/api/v1/health"],
+    ["POST", "/matchmake/joinOrCreate/stream", JSON.stringify({ streamId: "00000000-0000-4000-8000-000000000000" })],
+    ["OPTIONS", "/api/v1/users/me"],
+    ["OPTIONS", "/matchmake/joinOrCreate/stream"],
+  ];
+  const corsOf = (res: { headers: Record<string, string | string[] | undefined> }) => ({
+    origin: res.headers["access-control-allow-origin"],
+    credentials: res.headers["access-control-allow-credentials"],
+  });
+  const ask = (method: string, path: string, origin: string, body?: string) =>
+    rawHttp(w.t.url, {
+      method,
+      path,
+      headers: { origin, authorization: `Bearer ${w.roles.member.token}`, "content-type": "application/json", ...(method === "OPTIONS" ? { "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" } : {}) },
+      body,
+    });
+
+  it("an unknown origin is granted no CORS at all, on the API, matchmaking and preflights", async () => {
+    for (const origin of ["https://evil.example", "null", "https://app.teezu.example.evil.example", "http://app.teezu.example"]) {
+      for (const [method, path, body] of crossOrigin) {
+        const res = await ask(method, path, origin, body);
+        expect(res.status, `${method} ${path} from ${origin}`).toBeLessThan(500);
+        expect(corsOf(res), `${method} ${path} from ${origin}`).toEqual({ origin: undefined, credentials: undefined });
+        w.cases.add("cors");
+      }
+    }
+  });
+
+  it("an origin in CORS_ORIGINS is granted credentialed CORS on the same surfaces", async () => {
+    for (const origin of [TRUSTED, "http://localhost:5173"]) {
+      for (const [method, path, body] of crossOrigin) {
+        const res = await ask(method, path, origin, body);
+        expect(corsOf(res), `${method} ${path} from ${origin}`).toEqual({ origin, credentials: "true" });
+        if (method === "OPTIONS") expect(String(res.headers["access-control-allow-headers"]).toLowerCase()).toContain("authorization");
+        w.cases.add("cors");
+      }
+    }
+    const me = await ask("GET", "/api/v1/users/me", TRUSTED);
+    expect(me.status).toBe(200);
+    expect(JSON.parse(me.text).email).toBe(w.roles.member.email);
   });
 });
 
