@@ -4,9 +4,7 @@ import "./runtime/webSocketGlobal.ts";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { defineServer, type RegisteredHandler, type Server, type Transport } from "@colyseus/core";
-import { RedisDriver } from "@colyseus/redis-driver";
-import { RedisPresence } from "@colyseus/redis-presence";
+import { CloseCode, defineServer, type RegisteredHandler, type Room, type Server, type Transport } from "@colyseus/core";
 import { uWebSocketsTransport } from "@colyseus/uwebsockets-transport";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import express from "express";
@@ -15,6 +13,8 @@ import { openStores, closeStores } from "../storage/index.ts";
 import { bootstrapAdmin } from "./auth/bootstrapAdmin.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { guardAbortedResponses } from "./runtime/uwsAbortedResponse.ts";
+import { colyseusRedis } from "./runtime/colyseusRedis.ts";
+import { guardJoinOptions } from "./runtime/joinOptionsGuard.ts";
 import { API_PREFIX, mountRoutes, sendError } from "./http/router.ts";
 import { HttpError } from "./http/errors.ts";
 import { securityHeaders } from "./http/securityHeaders.ts";
@@ -71,16 +71,25 @@ export async function startEngine(env: Env, logger: Logger = createLogger(env), 
   const routes = allRoutes(services);
   const corsOrigins = parseOrigins(env.CORS_ORIGINS);
   installColyseusCors(corsOrigins);
+  guardJoinOptions();
+
+  const handlers = { ...defineRooms(services), ...options.extraRooms?.(services) };
+  // This process's rooms, so shutdown can dispose them even when presence (Redis) is unreachable.
+  const localRooms = new Set<Room>();
+  for (const handler of Object.values(handlers)) {
+    handler.on("create", (room: Room) => localRooms.add(room));
+    handler.on("dispose", (room: Room) => localRooms.delete(room));
+  }
 
   const server = defineServer({
     transport: createTransport(env),
-    rooms: { ...defineRooms(services), ...options.extraRooms?.(services) },
+    rooms: handlers,
     gracefullyShutdown: false,
     greet: false,
     logger: logger.child({ mod: "colyseus" }),
     ...(env.PUBLIC_ADDRESS ? { publicAddress: env.PUBLIC_ADDRESS } : {}),
     // With Redis, engines share presence and matchmaking: a client of any process reaches any room.
-    ...(env.REDIS_URL ? { presence: new RedisPresence(env.REDIS_URL), driver: new RedisDriver(env.REDIS_URL) } : {}),
+    ...(env.REDIS_URL ? colyseusRedis(env.REDIS_URL, logger) : {}),
     express: (app) => {
       guardAbortedResponses(app);
       app.disable("x-powered-by");
@@ -116,7 +125,10 @@ export async function startEngine(env: Env, logger: Logger = createLogger(env), 
       ready = false;
       // Publishers and transcoders first, while the stores still take the "offline" status.
       await services.liveMedia.stop().catch((err: unknown) => logger.error({ err }, "media shutdown failed"));
-      logger.info("shutting down: closing rooms");
+      logger.info({ rooms: localRooms.size }, "shutting down: closing rooms");
+      // Colyseus' own shutdown first marks the process in presence and gives up on any Redis error
+      // before disposing a room; disposing them here first runs every onDispose regardless.
+      await disposeAll(localRooms, logger);
       try {
         await server.gracefullyShutdown(false);
       } catch (err) {
@@ -127,6 +139,20 @@ export async function startEngine(env: Env, logger: Logger = createLogger(env), 
     })());
 
   return { services, server, port: env.PORT, stop };
+}
+
+const ROOM_DISPOSE_TIMEOUT_MS = 15_000;
+
+async function disposeAll(rooms: ReadonlySet<Room>, logger: Logger): Promise<void> {
+  const disposals = [...rooms].map((room) =>
+    Promise.resolve()
+      .then(() => room.disconnect(CloseCode.SERVER_SHUTDOWN))
+      .catch((err: unknown) => logger.error({ err, roomId: room.roomId }, "room dispose failed")),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ROOM_DISPOSE_TIMEOUT_MS)));
+  await Promise.race([Promise.all(disposals), timeout]);
+  clearTimeout(timer);
 }
 
 function storeKinds(s: Services) {

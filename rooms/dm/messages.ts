@@ -27,17 +27,21 @@ export const sendMessage = z
   .refine((m) => (m.price === undefined) === (m.wrappedKey === undefined), { message: "price and wrappedKey go together", path: ["wrappedKey"] });
 export type SendMessage = z.infer<typeof sendMessage>;
 
+/** Ids the room mints (base-36 time + random hex); anything else, e.g. a `/` that would be a
+ *  document path in Firestore, is refused before it reaches a store. */
+const messageId = z.string().regex(/^[0-9a-z]{12,32}$/, "not a message id");
+
 export const typingMessage = z.object({}).strict();
 
 export const unlockMessage = z
   .object({
-    messageId: z.string().min(1).max(64),
+    messageId,
     /** Idempotency key: the same key twice debits once. */
     key: z.string().min(1).max(100).regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces only"),
   })
   .strict();
 
-export const readMessage = z.object({ messageId: z.string().min(1).max(64) }).strict();
+export const readMessage = z.object({ messageId }).strict();
 
 export const safewordMessage = z.object({}).strict();
 

@@ -272,8 +272,12 @@ export function dmSuite(label: string, overrides: () => Promise<Env>) {
         ["send", { ciphertext: "A".repeat(20_000), nonce: "AAAAAAAAAAAAAAAA" }, "invalid_message"],
         ["typing", { who: "me" }, "invalid_message"],
         ["unlock", { messageId: "nope" }, "invalid_message"],
-        ["unlock", { messageId: "nope", key: "k1" }, "not_found"],
-        ["read", { messageId: "nope" }, "not_found"],
+        ["unlock", { messageId: "nope", key: "k1" }, "invalid_message"],
+        ["unlock", { messageId: "0000000000000000000", key: "k1" }, "not_found"],
+        ["read", { messageId: "nope" }, "invalid_message"],
+        ["read", { messageId: "zzzzzzzzzzzzzzzzzzz" }, "not_found"],
+        ["read", { messageId: "messages/../abcdefgh12" }, "invalid_message"],
+        ["unlock", { messageId: "a/b/c/d/e/f/g/h/i/j", key: "k1" }, "invalid_message"],
         ["hug", {}, "unknown_message"],
       ];
       for (const [type, payload, code] of cases) {

@@ -172,8 +172,7 @@ describe("HTTP fuzz: matchmaking endpoint of every room type", () => {
     const arb = fc.record({
       method: fc.constantFrom(...methods),
       name: fc.constantFrom(...names),
-      // `null` is left out here: Colyseus answers it with a 523 (see the known-issue test below).
-      options: fc.oneof(fc.record({ streamId: nastyValue }), fc.record({ peerId: nastyValue }), fc.record({ companionId: nastyValue }), fc.jsonValue({ maxDepth: 3 }).filter((v) => v !== null), fc.constant({ streamId: knownIds[2] })),
+      options: fc.oneof(fc.record({ streamId: nastyValue }), fc.record({ peerId: nastyValue }), fc.record({ companionId: nastyValue }), fc.jsonValue({ maxDepth: 3 }), fc.constant({ streamId: knownIds[2] })),
       who: fc.constantFrom<Role | "anonymous">("anonymous", "member", "admin"),
     });
     await checkCases(arb, { runs: RUNS * 4, seed: fuzzSeed }, async ({ method, name, options, who }) => {
@@ -185,13 +184,16 @@ describe("HTTP fuzz: matchmaking endpoint of every room type", () => {
     await stillServing("matchmaking");
   });
 
-  // KNOWN ISSUE (upstream, @colyseus/core 0.18.17 matchmaker/RegisteredHandler.mjs:101): a room
-  // defined with filterBy reads `options.hasOwnProperty` on the JSON body, so a body of `null`
-  // answers 523 MATCHMAKE_UNHANDLED with the TypeError text. No crash, no state change. Expected to
-  // fail until fixed upstream (or a guard turns null options into {}); then drop `.fails`.
-  it.fails("KNOWN: `null` join options are answered as a refusal, not a 523", async () => {
-    const res = await rawHttp(t.url, { method: "POST", path: "/matchmake/joinOrCreate/stream", headers: { "content-type": "application/json" }, body: "null" });
-    expect(res.status === 523 || res.status >= 500 && !MATCHMAKE_EXPECTED.has(res.status)).toBe(false);
+  // Colyseus reads `options.hasOwnProperty` for filterBy rooms, so `null` once answered 523 with a
+  // TypeError text; the engine refuses non-object options as invalid criteria (engine/runtime/joinOptionsGuard.ts).
+  it("non-object join options (null, arrays, primitives) are refused as invalid criteria (521), never 523", async () => {
+    for (const body of ["null", "[]", "[1]", "42", '"x"', "true"]) {
+      for (const room of ["stream", "dm", "wheel", "companion"]) {
+        const res = await rawHttp(t.url, { method: "POST", path: `/matchmake/joinOrCreate/${room}`, headers: { "content-type": "application/json" }, body });
+        expect(res.status, `${room} ${body}`).toBe(521);
+        expect(JSON.stringify(res.json), `${room} ${body}`).toContain("join options must be a JSON object");
+      }
+    }
   });
 
   it("keeps serving after the whole run (admin still logs in)", async () => {

@@ -98,10 +98,12 @@ export function adminRoomRoutes(s: Services) {
       auth: "required",
       action: "admin.rooms.read",
       response: { status: 204 },
-      handler: async ({ user, headers }) => {
+      handler: async ({ user, headers, ip }) => {
         if (!mayUseMonitor(user)) throw forbidden("The monitor is for admins");
         const token = bearerOf(headers.authorization);
         if (!token) throw unauthorized();
+        // A browser session that can call any room method: who opened one, and from where, is on record.
+        await s.stores.sql.audit.record({ actorId: user.id, action: "admin.monitor.session", targetType: "monitor", targetId: null, details: {}, ip });
         const secure = s.env.isProduction ? "; Secure" : "";
         const cookie = `${MONITOR_COOKIE}=${token}; Path=/monitor; HttpOnly; SameSite=Strict; Max-Age=${s.tokens.accessTtlSeconds}${secure}`;
         return { status: 204, body: undefined, headers: { "Set-Cookie": cookie } };
