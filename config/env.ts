@@ -1,5 +1,5 @@
 // The only module that reads process.env. Everything else receives a validated `Env`.
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -61,6 +61,10 @@ const schema = z.object({
   INGEST: z.enum(["embedded", "nginx", "off"]).default("embedded"),
   FFMPEG_PATH: optionalString,
   HLS_ABR: boolFlag,
+  // Where HLS is written and served from; engines and a separate `npm run media` process share it.
+  HLS_DIR: optionalString,
+  // The RTMP address creators are given, when ingest runs elsewhere (`npm run media`, nginx-rtmp).
+  RTMP_PUBLIC_URL: z.string().regex(/^rtmps?:\/\/[^\s/]+(\/[^\s]*)?$/, "must be rtmp://host[:port]/app").optional(),
   // Goes into nginx's callback URLs (query string), so URL-safe characters only.
   INGEST_SHARED_SECRET: z.string().regex(/^[A-Za-z0-9._~-]{24,256}$/, "24–256 URL-safe characters (A-Z a-z 0-9 . _ ~ -)").optional(),
   INGEST_CONTROL_URL: z.url().optional(),
@@ -73,9 +77,11 @@ const schema = z.object({
 export type RawEnv = z.input<typeof schema>;
 type Parsed = z.output<typeof schema>;
 
-export interface Env extends Omit<Parsed, "DATA_DIR"> {
+export interface Env extends Omit<Parsed, "DATA_DIR" | "HLS_DIR"> {
   /** Absolute path. */
   DATA_DIR: string;
+  /** Absolute path (default DATA_DIR/hls). */
+  HLS_DIR: string;
   isProduction: boolean;
 }
 
@@ -118,7 +124,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   if (env.INGEST === "nginx" && env.INGEST_CONTROL_URL === undefined) {
     throw new EnvError("Invalid environment variable INGEST_CONTROL_URL: required with INGEST=nginx (panic drops the publisher through nginx-rtmp's control endpoint)");
   }
-  return { ...env, DATA_DIR: resolve(env.DATA_DIR), isProduction: env.NODE_ENV === "production" };
+  const dataDir = resolve(env.DATA_DIR);
+  return { ...env, DATA_DIR: dataDir, HLS_DIR: resolve(env.HLS_DIR ?? join(dataDir, "hls")), isProduction: env.NODE_ENV === "production" };
 }
 
 /** Names and one-line meanings of every variable, for the README table and `--help`. */
@@ -158,6 +165,8 @@ export const envDocs: Record<keyof RawEnv, string> = {
   INGEST: "RTMP ingest: embedded (node-media-server in this process, default), nginx (external nginx-rtmp calling back), off",
   FFMPEG_PATH: "ffmpeg binary for HLS transcoding; unset → ffmpeg on PATH, else @ffmpeg-installer's static build",
   HLS_ABR: "1 → an ABR ladder (source + 480p) with a master playlist; default one rendition",
+  HLS_DIR: "HLS output directory, shared by engines and a separate `npm run media` process (default DATA_DIR/hls)",
+  RTMP_PUBLIC_URL: "RTMP address given to creators when ingest runs elsewhere, e.g. rtmp://media.example.com:1935/live (default rtmp://<PUBLIC_ADDRESS host>:RTMP_PORT/live)",
   INGEST_SHARED_SECRET: "with INGEST=nginx: secret nginx's on_publish callbacks carry (≥ 24 URL-safe chars)",
   INGEST_CONTROL_URL: "with INGEST=nginx: nginx-rtmp control base URL, e.g. http://127.0.0.1:8081/control (panic drops publishers)",
   TEEZU_REQUIRE_SERVICES: "tests: 1 → suites fail when MariaDB/Redis/FFmpeg/Chromium are missing",

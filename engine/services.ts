@@ -110,7 +110,7 @@ export function createServices(env: Env, logger: Logger, stores: Stores, isReady
     cache: stores.cache,
     chat,
     logger: logger.child({ mod: "streams" }),
-    rtmpUrl: `rtmp://${rtmpHost}:${env.RTMP_PORT}/live`,
+    rtmpUrl: env.RTMP_PUBLIC_URL ?? `rtmp://${rtmpHost}:${env.RTMP_PORT}/live`,
     notify: (change) => forwardStreamChange(events, change, logger),
   });
   const media = new MediaLibrary(stores.sql);

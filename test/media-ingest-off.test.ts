@@ -27,7 +27,7 @@ describe("media ingest off", () => {
   it("without any ffmpeg: ingest is off, the reason is logged, nothing throws", async () => {
     const { logger, lines } = capturingLogger();
     const live = new LiveMedia({
-      env: { INGEST: "embedded", RTMP_PORT: await freePort(), DATA_DIR: "/tmp/teezu-no-ffmpeg", FFMPEG_PATH: undefined, HLS_ABR: false, INGEST_CONTROL_URL: undefined },
+      env: { INGEST: "embedded", RTMP_PORT: await freePort(), HLS_DIR: "/tmp/teezu-no-ffmpeg/hls", FFMPEG_PATH: undefined, HLS_ABR: false, INGEST_CONTROL_URL: undefined },
       logger,
       streams: { byStreamKey: async () => null, setStatus: async () => undefined },
       isCreatorVerified: async () => false,

@@ -13,8 +13,10 @@ import { dropDatabase } from "./databases.ts";
 import { birthDateYearsAgo, freePort } from "./engine.ts";
 import { hasService, testEnv } from "./services.ts";
 import { startFirestoreStandIn } from "./standins/firestore.ts";
+import { startPublisher, waitFor, type Publisher } from "./media-publisher.ts";
 
 const up = (await hasService("mariadb")) && (await hasService("redis"));
+const ffmpeg = await hasService("ffmpeg");
 const REDIS_DB = 9;
 
 interface Proc {
@@ -33,17 +35,23 @@ describe.runIf(up)("two engine processes on Redis presence", () => {
   const procs: Proc[] = [];
   const rooms: Room[] = [];
 
-  async function startProcess(): Promise<Proc> {
+  async function startProcess(extraEnv: Record<string, string> = {}, script = "engine/main.ts", ready?: (p: Proc) => boolean): Promise<Proc> {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), "teezu-scale-"));
-    const child = spawn(process.execPath, ["--import", "tsx", "engine/main.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", script], {
       cwd: new URL("..", import.meta.url).pathname,
-      env: { ...process.env, ...shared, PORT: String(port), PUBLIC_ADDRESS: `127.0.0.1:${port}`, DATA_DIR: dir, RTMP_PORT: String(await freePort()) },
+      env: { ...process.env, ...shared, PORT: String(port), PUBLIC_ADDRESS: `127.0.0.1:${port}`, DATA_DIR: dir, RTMP_PORT: String(await freePort()), ...extraEnv },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const proc: Proc = { child, port, url: `http://127.0.0.1:${port}`, dir, output: "" };
     child.stdout!.on("data", (d) => (proc.output += d));
     child.stderr!.on("data", (d) => (proc.output += d));
+    if (ready) {
+      procs.push(proc);
+      await waitFor(`${script} ready:\n${proc.output}`, () => ready(proc) || child.exitCode !== null, 30_000);
+      if (child.exitCode !== null) throw new Error(`${script} exited: ${proc.output}`);
+      return proc;
+    }
     for (let i = 0; i < 200; i++) {
       if (await fetch(`${proc.url}/api/v1/ready`).then((r) => r.ok, () => false)) break;
       if (child.exitCode !== null) throw new Error(`engine exited: ${proc.output}`);
@@ -105,7 +113,7 @@ describe.runIf(up)("two engine processes on Redis presence", () => {
     await dropDatabase(testEnv.TEST_MYSQL_URL, dbName);
   });
 
-  it("joins clients of both processes into one room; chat and panic cross; a killed host's clients rejoin with history", async () => {
+  it("joins clients of both processes into one room; chat and panic cross; a killed host's clients rejoin with history", { timeout: 90_000 }, async () => {
     const a = await startProcess();
     const b = await startProcess();
     const admin = (await api(a, "/auth/login", { email: shared.ADMIN_EMAIL, password: shared.ADMIN_PASSWORD })).body.accessToken;
@@ -187,5 +195,50 @@ describe.runIf(up)("two engine processes on Redis presence", () => {
     const second = await join(other, bob.accessToken);
     await until(() => st(second).viewerCount === 2, "rejoined viewers counted");
 
+  });
+
+  // `npm run media`: ingest and transcoding in a process of their own. The creator publishes to it;
+  // go-live reaches the room hosted by an engine process through Redis, the engine serves the HLS
+  // the media process writes into the shared HLS_DIR, and panic in the room cuts the publisher.
+  it.runIf(ffmpeg)("media ingest as its own process: go-live reaches the room, the engine serves its HLS, panic cuts the publisher", { timeout: 90_000 }, async () => {
+    const hlsDir = mkdtempSync(join(tmpdir(), "teezu-shared-hls-"));
+    const rtmpPort = await freePort();
+    const media = await startProcess({ INGEST: "embedded", RTMP_PORT: String(rtmpPort), HLS_DIR: hlsDir }, "media/main.ts", (p) => p.output.includes("TeezU media: RTMP on"));
+    const engine = await startProcess({ INGEST: "off", HLS_DIR: hlsDir, RTMP_PUBLIC_URL: `rtmp://127.0.0.1:${rtmpPort}/live` });
+    const admin = (await api(engine, "/auth/login", { email: shared.ADMIN_EMAIL, password: shared.ADMIN_PASSWORD })).body.accessToken;
+    const creator = (await api(engine, "/auth/register", { email: `dana.${randomBytes(3).toString("hex")}@example.com`, password: "Sunshine2024", displayName: "Dana", birthDate: birthDateYearsAgo(30) })).body;
+    await api(engine, `/admin/users/${creator.user.id}/role`, { role: "creator" }, admin);
+    await api(engine, `/admin/users/${creator.user.id}/verify`, {}, admin);
+    const stream = (await api(engine, "/streams", { title: "Colour bars from the media process" }, creator.accessToken)).body;
+    expect(stream.rtmpUrl).toBe(`rtmp://127.0.0.1:${rtmpPort}/live`);
+
+    const c = new Client(engine.url);
+    c.auth.token = creator.accessToken;
+    const room = await c.joinOrCreate("stream", { streamId: stream.id });
+    room.reconnection.enabled = false;
+    rooms.push(room);
+    let publisher: Publisher | undefined;
+    try {
+      publisher = startPublisher(`rtmp://127.0.0.1:${rtmpPort}/live/${stream.streamKey}`, { seconds: 60 });
+      await waitFor(`room live:\n${media.output.slice(-2000)}`, () => st(room).status === "live" && st(room).hlsUrl !== "", 30_000);
+      const playlist = await waitFor(
+        "playlist served by the engine",
+        async () => {
+          const res = await fetch(`${engine.url}${st(room).hlsUrl}`);
+          const text = await res.text();
+          return res.status === 200 && text.includes("#EXTINF") ? text : undefined;
+        },
+        30_000,
+      );
+      expect(playlist).toContain("#EXTM3U");
+
+      room.send("panic", {});
+      const exit = await Promise.race([publisher.exited, new Promise<null>((r) => setTimeout(() => r(null), 5000))]);
+      expect(exit, "publisher cut by the media process after panic in the engine's room").not.toBeNull();
+      expect(exit!.code).not.toBe(0);
+    } finally {
+      await publisher?.stop();
+      rmSync(hlsDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,6 @@
 // The media side of the engine as one service: picks the ingest (INGEST), finds ffmpeg, runs the
 // LivePipeline, and says plainly when ingest is off and why. Started and stopped with the engine;
 // a missing ffmpeg or a taken RTMP port leaves the rest of the engine running.
-import { join } from "node:path";
 import type { Env } from "../../config/env.ts";
 import type { Cache } from "../../storage/ports.ts";
 import type { LaterDocWrite } from "../../storage/write-behind/sinks.ts";
@@ -22,7 +21,7 @@ import { LivePipeline, type PublishingState } from "./LivePipeline.ts";
 const THUMBNAIL_EVERY_SECONDS = 5;
 
 export interface LiveMediaDeps {
-  env: Pick<Env, "INGEST" | "RTMP_PORT" | "DATA_DIR" | "FFMPEG_PATH" | "HLS_ABR" | "INGEST_CONTROL_URL">;
+  env: Pick<Env, "INGEST" | "RTMP_PORT" | "HLS_DIR" | "FFMPEG_PATH" | "HLS_ABR" | "INGEST_CONTROL_URL">;
   logger: Logger;
   streams: { byStreamKey(key: string): Promise<StreamRow | null>; setStatus(id: string, status: StreamStatus): Promise<void> };
   isCreatorVerified(userId: string): Promise<boolean>;
@@ -57,7 +56,7 @@ export class LiveMedia {
   private readonly log: Logger;
 
   constructor(private readonly d: LiveMediaDeps) {
-    this.output = new HlsOutput(join(d.env.DATA_DIR, "hls"));
+    this.output = new HlsOutput(d.env.HLS_DIR);
     this.log = d.logger.child({ mod: "media" });
   }
 

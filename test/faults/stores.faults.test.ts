@@ -171,7 +171,7 @@ describe.runIf(up)("faults on a private MariaDB and a private Redis", () => {
     const r = new Redis(redis.url);
     const viewers = await r.get(`${PREFIX}stream:${streamId}`);
     await r.quit();
-    expect(viewers).toBe(String(MEMBERS));
+    expect(viewers, `viewer count after the outages\n${engine!.output().slice(-3000)}`).toBe(String(MEMBERS));
     await load.close();
     figures.outages = { cycles: CYCLES, chat: { sent: load.ledger.chatSent, acknowledged: chat.acknowledged, refused: (figures.outages as Record<string, unknown>).chatRefused, foundAfterRecovery: chat.found }, tips, cacheViewerKeyRestored: true, httpStatusesByPhase: statuses };
   });
