@@ -27,6 +27,11 @@ export interface ChatRunOptions {
   windowMs: number;
   /** Engine only: write a V8 CPU profile of the engine process over the window into this directory. */
   cpuProfileDir?: string;
+  /**
+   * Run the engine of another checkout (e.g. `git archive HEAD | tar -x -C /tmp/base` plus a
+   * node_modules symlink) to compare an engine change against its baseline on the same machine.
+   */
+  engineDir?: string;
   /** Extra environment of the engine process (e.g. NODE_OPTIONS=--perf-basic-prof for `perf`). */
   engineEnv?: Record<string, string>;
   /** Progress lines on stderr. */
@@ -158,7 +163,8 @@ export async function chatRun(server: "engine" | "raw", opts: ChatRunOptions, ra
     if (server === "engine") {
       const env: Record<string, string> = { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password, INGEST: "off", LOG_LEVEL: "warn", ...opts.engineEnv };
       if (opts.cpuProfileDir) Object.assign(env, { NODE_OPTIONS: `--import ${profileHook}`, CPU_PROFILE_DIR: opts.cpuProfileDir });
-      const engine = await spawnEngine(env);
+      const spawn = opts.engineDir ? ((await import(join(opts.engineDir, "test/faults/childEngine.ts"))) as { spawnEngine: typeof spawnEngine }).spawnEngine : spawnEngine;
+      const engine = await spawn(env);
       stopServer = async () => {
         await engine.kill("SIGTERM");
         rmSync(engine.dataDir, { recursive: true, force: true });
@@ -240,7 +246,8 @@ async function measure(server: "engine" | "raw", opts: ChatRunOptions, serverPid
     cpuPer1k: cpu.pct / (deliveriesPerSec / 1000),
     sent: reports.reduce((a, r) => a + r.sent, 0),
     sendErrors,
-    expectedDeliveriesPerSec: opts.ratePerSec * subscribers,
+    // Lines actually sent in the window (Poisson arrivals vary) × subscribers.
+    expectedDeliveriesPerSec: (reports.reduce((a, r) => a + r.sent, 0) / windowS) * subscribers,
     bytesPerDelivery: bytes / Math.max(1, deliveries),
     framesPerDelivery: frames / Math.max(1, deliveries),
     stateLatencyMs: percentiles(reports.flatMap((r) => r.stateMs)),

@@ -36,7 +36,8 @@ export function requestHash(request: unknown): string {
   return createHash("sha256").update(stableJson(request)).digest("hex");
 }
 
-function replayOf(row: TransactionEntity, hash: string): LedgerResult {
+/** The original result of a posting whose key was used before (or a conflict when the request differs). */
+export function replayOf(row: TransactionEntity, hash: string): LedgerResult {
   if (row.requestHash !== hash) throw new WalletError("idempotency_conflict", "This key was already used for a different request");
   return {
     id: row.id,

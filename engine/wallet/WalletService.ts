@@ -30,6 +30,7 @@ import { splitPayment } from "./split.ts";
 import { StreamGoalService } from "./StreamGoalService.ts";
 import { StripePayments, type StripeSettings } from "./StripePayments.ts";
 import { TipMenuService } from "./TipMenuService.ts";
+import { TransferBatcher, requestOf } from "./TransferBatcher.ts";
 import { TRANSFER_KINDS, WalletError, type RoomWallet, type TipGoalConfig, type TipMenuItem, type TransferRequest, type TransferResult, type UnlockRequest, type UnlockResult } from "./types.ts";
 import { assertAmount, assertKey, assertReference, scopedKey } from "./validate.ts";
 
@@ -40,6 +41,8 @@ export interface WalletDeps {
   stripe: StripeSettings;
   safety?: TextSafety;
   rules?: Partial<WalletRules>;
+  /** Post transfers to one receiver that arrive while one is in flight as one transaction (default true). */
+  batchTransfers?: boolean;
 }
 
 export interface WalletSummary {
@@ -66,6 +69,7 @@ export class WalletService implements RoomWallet {
   readonly reports: RevenueReport;
   readonly media: MediaAccess;
   private readonly sql: SqlStore;
+  private readonly batcher: TransferBatcher | undefined;
 
   constructor(deps: WalletDeps) {
     const { sql } = deps;
@@ -89,6 +93,7 @@ export class WalletService implements RoomWallet {
     this.payouts = new PayoutService(new PayoutsRepo(em), { ledger: this.ledger, sql, rules: this.rules });
     this.reports = new RevenueReport(this.ledgerRepo, sql);
     this.media = new MediaAccess(this.entitlements);
+    if (deps.batchTransfers !== false) this.batcher = new TransferBatcher(sql, this.rules.creatorShareBps, (r) => this.postTransfer(r));
   }
 
   // ------------------------------------------------------------------ RoomWallet
@@ -100,7 +105,12 @@ export class WalletService implements RoomWallet {
   async transfer(request: TransferRequest): Promise<TransferResult> {
     if (!(TRANSFER_KINDS as readonly string[]).includes(request.kind)) throw new WalletError("invalid_request", "unknown transfer kind");
     this.check(request);
-    return resultOf(await this.ledger.post(scopedKey(request.kind, request.fromUserId, request.key), this.requestOf(request.kind, request), (tx) => this.pay(tx, request.kind, request)));
+    return resultOf(await (this.batcher ? this.batcher.submit(request) : this.postTransfer(request)));
+  }
+
+  /** One transfer in its own database transaction. */
+  private postTransfer(request: TransferRequest): Promise<LedgerResult> {
+    return this.ledger.post(scopedKey(request.kind, request.fromUserId, request.key), this.requestOf(request.kind, request), (tx) => this.pay(tx, request.kind, request));
   }
 
   /** Pays for a resource once and records the entitlement in the same database transaction. */
@@ -198,8 +208,8 @@ export class WalletService implements RoomWallet {
   }
 
   /** What the idempotency key stands for: the same key with any of these changed is a conflict. */
-  private requestOf(kind: string, r: Omit<TransferRequest, "kind">) {
-    return { kind, from: r.fromUserId, to: r.toUserId, amount: r.amount, reference: r.reference };
+  private requestOf(kind: TransferRequest["kind"], r: Omit<TransferRequest, "kind">) {
+    return requestOf({ ...r, kind });
   }
 
   private async pay(tx: LedgerTransaction, kind: TransferRequest["kind"], r: Omit<TransferRequest, "kind">) {

@@ -26,6 +26,10 @@ const WRITE_RETRY_MS = 1000;
 // Segments written by one round: enough to keep up with bursts, few enough to keep the open
 // files few and a round short.
 const SEGMENTS_PER_ROUND = 16;
+// A lane starts applying once this many items wait (or maxBatch, if smaller), not only when a full
+// batch is there: under a backlog batches still grow to maxBatch while one is applied, but at a
+// moderate rate a line does not wait for a whole maxBatch to gather.
+const EARLY_WAKE_ITEMS = 500;
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -162,7 +166,7 @@ export class SinkLane implements JournalLane {
     this.unjournaled++;
     this.o.onMemory(1);
     if (this.o.journal) this.o.commits.kick(record.j.length);
-    if (this.memory.length >= this.o.maxBatch && !this.wakeScheduled) {
+    if (this.memory.length >= Math.min(this.o.maxBatch, EARLY_WAKE_ITEMS) && !this.wakeScheduled) {
       // Deferred so the sink never runs inside the caller's enqueue().
       this.wakeScheduled = true;
       queueMicrotask(() => {
