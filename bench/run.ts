@@ -2,7 +2,7 @@
 // README's performance section. `npm run bench -- P1 P7` runs only those ids.
 // Each benchmark measures against a baseline in the same run and reports whether its client side
 // saturated, so a figure holds on a noisy machine; none of them is a test (nothing here fails CI).
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { ensureClientBuilt } from "../engine/tools/build-client.ts";
 import { chatFanoutBench } from "./chat-fanout.ts";
@@ -57,13 +57,22 @@ for (const bench of selected) {
 }
 
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
-const run: BenchRun = { at: new Date().toISOString(), machine, rows };
 console.log(`\nTeezU Live benchmarks — ${machine.cpus} × ${machine.cpuModel}, ${machine.memGiB} GiB, Node ${machine.node}\n`);
 console.table(rows.map(({ id, what, result, target, met }) => ({ id, what, result, target, met: met === null ? "undecided" : met ? "yes" : "NO" })));
+
+// A partial run (`npm run bench -- P4`) replaces its own rows in the day's file and keeps the others.
+const at = new Date().toISOString();
 mkdirSync(new URL("./results/", import.meta.url), { recursive: true });
-const file = new URL(`./results/${run.at.slice(0, 10)}.json`, import.meta.url);
+const file = new URL(`./results/${at.slice(0, 10)}.json`, import.meta.url);
+let merged = rows;
+if (only.size > 0 && existsSync(file)) {
+  const earlier = JSON.parse(readFileSync(file, "utf8")) as BenchRun;
+  const rerun = new Set(rows.map((r) => r.id));
+  merged = earlier.rows.flatMap((r) => (rerun.has(r.id) ? rows.filter((n) => n.id === r.id && !earlier.rows.slice(0, earlier.rows.indexOf(r)).some((e) => e.id === r.id)) : [r]));
+  for (const r of rows) if (!merged.includes(r)) merged.push(r);
+}
+const run: BenchRun = { at, machine, rows: merged };
 writeFileSync(file, JSON.stringify(run, null, 2));
 console.log(`\nwritten ${file.pathname}`);
-// A partial run (`npm run bench -- P1`) leaves the README's full table alone.
-if (only.size === 0) console.log(writePerformance(run) ? "README performance section updated" : "README has no performance markers");
+console.log(writePerformance(run) ? "README performance section updated" : "README has no performance markers");
 process.exit(0);
