@@ -111,7 +111,10 @@ export class StreamMediaService {
     const samples = found.map((s) => ({ ts: Number(s.data.ts), viewers: Number(s.data.viewers) || 0, energy: Number(s.data.energy) || 0 }));
     const audience = summarizeAudience(samples);
     const started = view.startedAt ? Date.parse(view.startedAt) : null;
-    const ended = view.endedAt ? Date.parse(view.endedAt) : view.status === "live" ? Date.now() : (samples[samples.length - 1]?.ts ?? null);
+    // Off air but not ended: the last sample (taken as the publisher left) marks the end; its
+    // exact time, not its 10 s bucket, which can fall before startedAt on a short stream.
+    const last = found[found.length - 1]?.data;
+    const ended = view.endedAt ? Date.parse(view.endedAt) : view.status === "live" ? Date.now() : last ? Number(last.at ?? last.ts) : null;
     return {
       streamId: id,
       status: view.status,

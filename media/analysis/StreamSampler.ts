@@ -48,9 +48,10 @@ export class StreamSampler {
     } catch (err) {
       this.o.logger.warn({ err, streamId: this.o.streamId }, "viewer count unavailable for the analytics sample");
     }
-    const ts = Math.floor(this.now() / this.everyMs) * this.everyMs;
+    const at = this.now();
+    const ts = Math.floor(at / this.everyMs) * this.everyMs;
     try {
-      this.o.write(sampleWrite(this.o.streamId, { ts, viewers, energy: this.o.energy() }));
+      this.o.write(sampleWrite(this.o.streamId, { ts, at, viewers, energy: this.o.energy() }));
     } catch (err) {
       this.o.logger.error({ err, streamId: this.o.streamId }, "analytics sample not queued");
     }

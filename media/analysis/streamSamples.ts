@@ -10,10 +10,12 @@ export interface StreamSample {
   viewers: number;
   /** 0–100 (analysis/loudness.ts). */
   energy: number;
+  /** Epoch ms when it was taken: `ts` is a bucket, which can fall before the stream went live. */
+  at?: number;
 }
 
 export const samplesCollection = (streamId: string) => `streams/${streamId}/samples`;
 
 export function sampleWrite(streamId: string, sample: StreamSample): Extract<LaterDocWrite, { op: "set" }> {
-  return { op: "set", collection: samplesCollection(streamId), id: String(sample.ts), data: { ts: sample.ts, viewers: sample.viewers, energy: sample.energy } };
+  return { op: "set", collection: samplesCollection(streamId), id: String(sample.ts), data: { ts: sample.ts, viewers: sample.viewers, energy: sample.energy, ...(sample.at === undefined ? {} : { at: sample.at }) } };
 }
