@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { childApi, spawnEngine, type ChildEngine } from "../test/faults/childEngine.ts";
 import { birthDateYearsAgo } from "../test/engine.ts";
 import { percentiles, type BenchRow } from "./lib/report.ts";
+import { cpuSeconds } from "./lib/procstat.ts";
 import type { PhaseResult, StatusResult, ViewersCommand } from "./clients/viewers-client.ts";
 
 export const BENCH_ADMIN = { email: "bench-admin@example.com", password: "BenchAdmin123" };
@@ -55,11 +56,8 @@ export async function forkClient(file: string, args: string[]): Promise<ClientPr
   return { child, call };
 }
 
-/** CPU time (user + system) a process has used so far, in ms (Linux /proc; clock ticks of 10 ms). */
-export function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
+/** CPU time (user + system) a process has used so far, in ms. */
+export const cpuMsOf = (pid: number): number => cpuSeconds(pid) * 1000;
 
 /** Engine CPU over a phase, % of one core. */
 export async function withEngineCpu<T>(engine: ChildEngine, phase: () => Promise<T>): Promise<{ result: T; engineCpuPct: number; wallMs: number }> {

@@ -12,7 +12,7 @@
 // reference path. Nothing waits for a timer: a lone transfer is posted at once.
 import { randomUUID } from "node:crypto";
 import { LedgerEntry, Transaction, type SqlStore, type TransactionEntity } from "../../storage/sql/index.ts";
-import { earningsAccount, PLATFORM_REVENUE, walletAccount } from "./accounts.ts";
+import { paymentLegs } from "./accounts.ts";
 import { replayOf, requestHash, type LedgerResult } from "./Ledger.ts";
 import { LedgerTransaction, serializeReference } from "./LedgerTransaction.ts";
 import { splitPayment } from "./split.ts";
@@ -142,17 +142,13 @@ export class TransferBatcher {
     const entries: Array<Record<string, unknown>> = [];
     for (const i of paid) {
       const { request: r, key, hash } = batch[i]!;
-      const { creator, platform } = splitPayment(r.amount, this.creatorShareBps);
-      creatorTotal += creator;
+      const split = splitPayment(r.amount, this.creatorShareBps);
+      creatorTotal += split.creator;
       const id = randomUUID();
       const reference = serializeReference(r.reference);
       if (reference.length > 255) throw new WalletError("invalid_request", "reference too long");
       transactions.push({ id, senderId: r.fromUserId, receiverId: r.toUserId, amount: r.amount, currency: "TKN", status: "completed", kind: r.kind, idempotencyKey: key, reference, createdAt: now, balanceAfter: balanceAfter.get(i)!, requestHash: hash, externalRef: null });
-      const legs = [
-        { account: walletAccount(r.fromUserId), amount: -r.amount },
-        { account: earningsAccount(r.toUserId), amount: creator },
-        { account: PLATFORM_REVENUE, amount: platform },
-      ].filter((l) => l.amount !== 0);
+      const legs = paymentLegs(r.fromUserId, r.toUserId, r.amount, split).filter((l) => l.amount !== 0);
       for (const leg of legs) entries.push({ id: randomUUID(), transactionId: id, account: leg.account, amount: leg.amount, createdAt: now });
       outcomes[i] = { ok: { id, kind: r.kind, amount: r.amount, balanceAfter: balanceAfter.get(i)!, createdAt: now, replayed: false } };
     }

@@ -19,7 +19,7 @@ import {
 import type { EngineEvents } from "../events/EngineEvents.ts";
 import type { Logger } from "../logger.ts";
 import type { TextSafety } from "../safety/TextSafety.ts";
-import { PAYMENT_CLEARING, PLATFORM_REVENUE, earningsAccount, walletAccount } from "./accounts.ts";
+import { PAYMENT_CLEARING, earningsAccount, paymentLegs, walletAccount } from "./accounts.ts";
 import { Ledger, type LedgerResult } from "./Ledger.ts";
 import type { LedgerTransaction } from "./LedgerTransaction.ts";
 import { MediaAccess } from "./MediaAccess.ts";
@@ -213,7 +213,7 @@ export class WalletService implements RoomWallet {
   }
 
   private async pay(tx: LedgerTransaction, kind: TransferRequest["kind"], r: Omit<TransferRequest, "kind">) {
-    const { creator, platform } = splitPayment(r.amount, this.rules.creatorShareBps);
+    const split = splitPayment(r.amount, this.rules.creatorShareBps);
     if (tx.retrying) await tx.lockUsers([r.fromUserId, r.toUserId]);
     await tx.debit("wallet", r.fromUserId, r.amount, { requireUnlocked: true });
     const after = await tx.balances(r.fromUserId);
@@ -223,15 +223,11 @@ export class WalletService implements RoomWallet {
       receiverId: r.toUserId,
       amount: r.amount,
       reference: r.reference,
-      legs: [
-        { account: walletAccount(r.fromUserId), amount: -r.amount },
-        { account: earningsAccount(r.toUserId), amount: creator },
-        { account: PLATFORM_REVENUE, amount: platform },
-      ],
+      legs: paymentLegs(r.fromUserId, r.toUserId, r.amount, split),
       balanceAfter: after?.wallet ?? 0,
     });
     // Last, so the creator's row — which every tip in the room credits — stays locked only until commit.
-    if (creator > 0) await tx.credit("earnings", r.toUserId, creator);
+    if (split.creator > 0) await tx.credit("earnings", r.toUserId, split.creator);
     else if (!(await tx.balances(r.toUserId))) throw new WalletError("unknown_user", "No such user");
     return recorded;
   }

@@ -33,3 +33,12 @@ export function parseUserAccount(account: string): { kind: UserAccountKind; user
   const match = /^(wallet|earnings):(.+)$/.exec(account);
   return match ? { kind: match[1] as UserAccountKind, userId: match[2]! } : null;
 }
+
+/** The ledger legs of a payment from a member's wallet to a creator's earnings, with the platform's cut. */
+export function paymentLegs(fromUserId: string, toUserId: string, amount: number, split: { creator: number; platform: number }) {
+  return [
+    { account: walletAccount(fromUserId), amount: -amount },
+    { account: earningsAccount(toUserId), amount: split.creator },
+    { account: PLATFORM_REVENUE, amount: split.platform },
+  ];
+}
